@@ -1,0 +1,1 @@
+"""Catalogs bundled with gstk (installed as the package ``gstk._data``)."""

@@ -1,0 +1,47 @@
+"""gstk: which ground-station providers and sites should a LEO mission buy?
+
+The public surface is re-exported here lazily, so ``import gstk`` is fast and
+importing one part (say, the contact engine) does not load the solver stack.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # foundation
+    "load_stations": "gstk.stations",
+    "load_satellites": "gstk.satellites",
+    "satellites_from_elements": "gstk.satellites",
+    "Satellites": "gstk.satellites",
+    "compute_contacts": "gstk.contacts",
+    "datasets": "gstk.datasets",
+    # optimization core
+    "ModelData": "gstk.model.data",
+    "build_model": "gstk.model.build",
+    "solve": "gstk.solve",
+    "Solution": "gstk.solution",
+    "Status": "gstk.solution",
+    "verify": "gstk.verify",
+    "Scenario": "gstk.scenario_files",
+    "load_scenario": "gstk.scenario_files",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gstk' has no attribute {name!r}")
+    mod = importlib.import_module(module)
+    value = mod if module.endswith("." + name) else getattr(mod, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

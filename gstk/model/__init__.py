@@ -1,0 +1,1 @@
+"""Integer-programming model of formulation.md: data, variables, objectives, constraints, builder."""

@@ -1,0 +1,48 @@
+"""Physical constants, unit conversions and the scaling the solver sees.
+
+Inside gstk, time is float seconds from simulation start, data is bits and
+money is USD.  GB/TB and k$ appear only in reports and plots.
+"""
+from __future__ import annotations
+
+SECONDS_PER_MINUTE = 60.0
+SECONDS_PER_HOUR = 3_600.0
+SECONDS_PER_DAY = 86_400.0
+#: Mean Julian year over 12: 365.25 * 86400 / 12 (formulation §1, symbol mu).
+SECONDS_PER_MONTH = 2_629_800.0
+SECONDS_PER_YEAR = 365.25 * SECONDS_PER_DAY
+
+BITS_PER_BYTE = 8.0
+#: 1 GB = 1e9 bytes; 1 TB = 1e12 bytes (reports only).
+BITS_PER_GB = 8e9
+BITS_PER_TB = 8e12
+BITS_PER_GBIT = 1e9
+
+#: WGS84 ellipsoid.
+WGS84_A_KM = 6378.137
+WGS84_F = 1.0 / 298.257223563
+WGS84_E2 = WGS84_F * (2.0 - WGS84_F)
+#: Earth radius and gravitational parameter used by SGP4 (WGS72 constants).
+EARTH_RADIUS_KM = 6378.135
+MU_EARTH_KM3_S2 = 398_600.8
+#: Earth rotation rate, rad/s (IERS).
+EARTH_ROTATION_RAD_S = 7.292115146706979e-5
+
+#: Scaling used inside optimization models so coefficients stay near 1..1e6.
+MODEL_MONEY_UNIT_USD = 1_000.0      # k$
+MODEL_DATA_UNIT_BIT = BITS_PER_GBIT  # Gbit
+
+
+def bits_to_gb(bits: float) -> float:
+    """Convert bits to gigabytes (1e9 bytes)."""
+    return bits / BITS_PER_GB
+
+
+def bits_to_tb(bits: float) -> float:
+    """Convert bits to terabytes (1e12 bytes)."""
+    return bits / BITS_PER_TB
+
+
+def days_to_seconds(days: float) -> float:
+    """Convert days to seconds."""
+    return days * SECONDS_PER_DAY
