@@ -7,12 +7,14 @@ looks for under ``cartopy.config['pre_existing_data_dir']``, and every map gstk
 draws starts from :func:`world_axes`, which points cartopy there first and asks
 only for scale ``'110m'``.
 
-The module also holds the little spherical geometry the maps need to draw
-coverage circles (:func:`coverage_half_angle_deg`, :func:`coverage_circle`).
+The module also holds the little geometry the maps need: coverage circles
+(:func:`coverage_half_angle_deg`, :func:`coverage_circle`) and ground tracks
+cut at the antimeridian (:func:`antimeridian_segments`).
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -234,19 +236,58 @@ def coverage_circle(lon_deg: float, lat_deg: float, half_angle_deg: float,
     n_points : int
         Points sampled along the circle.
     earth_radius_km : float
-        Radius converting the half-angle into a ground distance, km.
+        Radius of the sphere the circle is drawn on, km.
 
     Returns
     -------
     shapely.geometry.Polygon
-        Ring of points at geodesic distance ``R * lambda`` from the centre on
-        the WGS84 ellipsoid, in geodetic lon/lat (``cartopy.crs.Geodetic()``);
-        it may cross the antimeridian or enclose a pole, which cartopy's
-        projection of geodetic polygons handles.
+        Ring of points at central angle ``half_angle_deg`` from the centre on
+        a sphere (the model of :func:`coverage_half_angle_deg`; against the
+        WGS84 ellipsoid that is off by under 0.2 deg of latitude, invisible at
+        map scale), in lon/lat degrees for ``cartopy.crs.Geodetic()``.  It may
+        cross the antimeridian or enclose a pole, which cartopy's projection
+        of geodetic polygons handles.
     """
     import shapely.geometry as sgeom
     from cartopy.geodesic import Geodesic
 
+    # A sphere, like the half-angle formula: the ring is exactly lambda from the centre.
+    sphere = Geodesic(radius=earth_radius_km * 1e3, flattening=0.0)
     radius_m = np.radians(half_angle_deg) * earth_radius_km * 1e3
-    ring = Geodesic().circle(lon_deg, lat_deg, radius_m, n_samples=n_points)
+    ring = sphere.circle(lon_deg, lat_deg, radius_m, n_samples=n_points)
     return sgeom.Polygon(np.asarray(ring))
+
+
+def antimeridian_segments(lon_deg: Sequence[float], lat_deg: Sequence[float]
+                          ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Return a ground track cut where it crosses the antimeridian.
+
+    Consecutive points more than 180° of longitude apart are taken to cross
+    ±180°; the track is cut there and each side gets a point on the edge at the
+    linearly interpolated latitude, so lines reach the map border.
+
+    Parameters
+    ----------
+    lon_deg, lat_deg : sequence of float
+        Track points in time order, degrees (longitudes are wrapped to [-180, 180)).
+
+    Returns
+    -------
+    list of (numpy.ndarray, numpy.ndarray)
+        ``(lon_deg, lat_deg)`` per segment; one segment per crossing plus one.
+    """
+    lon = (np.asarray(lon_deg, dtype=float) + 180.0) % 360.0 - 180.0
+    lat = np.asarray(lat_deg, dtype=float)
+    segments, start = [], 0
+    head_lon, head_lat = np.empty(0), np.empty(0)
+    for j in np.flatnonzero(np.abs(np.diff(lon)) > 180.0):
+        edge = 180.0 if lon[j] > 0 else -180.0
+        far_lon = lon[j + 1] + (360.0 if edge > 0 else -360.0)
+        frac = (edge - lon[j]) / (far_lon - lon[j])
+        lat_edge = lat[j] + frac * (lat[j + 1] - lat[j])
+        segments.append((np.r_[head_lon, lon[start:j + 1], edge],
+                         np.r_[head_lat, lat[start:j + 1], lat_edge]))
+        head_lon, head_lat = np.array([-edge]), np.array([lat_edge])
+        start = j + 1
+    segments.append((np.r_[head_lon, lon[start:]], np.r_[head_lat, lat[start:]]))
+    return segments

@@ -15,11 +15,11 @@ from collections.abc import Iterable, Sequence
 from os import PathLike
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from gstk.errors import GstkError
-from gstk.maps import coverage_circle, coverage_half_angle_deg, world_axes
+from gstk.maps import (antimeridian_segments, coverage_circle, coverage_half_angle_deg,
+                       world_axes)
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def _legend_below(ax, ncol_max: int = 6) -> None:
     handles, labels = ax.get_legend_handles_labels()
     if handles:
         ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.02),
-                  ncol=min(len(handles), ncol_max), frameon=False, fontsize=9)
+                  ncol=min(len(handles), ncol_max), frameon=False, fontsize=9, markerscale=1.4)
 
 
 def _coverage_caption(altitude_km: float | None, elevation_mask_deg: float) -> str:
@@ -239,41 +239,6 @@ def _draw_faded(ax, stations: pd.DataFrame) -> None:
                label=f"not selected ({len(stations)})", gid="stations:unselected")
 
 
-def antimeridian_segments(lon_deg: Sequence[float], lat_deg: Sequence[float]
-                          ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Return a ground track cut where it crosses the antimeridian.
-
-    Consecutive points more than 180° of longitude apart are taken to cross
-    ±180°; the track is cut there and each side gets a point on the edge at the
-    linearly interpolated latitude, so lines reach the map border.
-
-    Parameters
-    ----------
-    lon_deg, lat_deg : sequence of float
-        Track points in time order, degrees (longitudes are wrapped to [-180, 180)).
-
-    Returns
-    -------
-    list of (numpy.ndarray, numpy.ndarray)
-        ``(lon_deg, lat_deg)`` per segment; one segment per crossing plus one.
-    """
-    lon = (np.asarray(lon_deg, dtype=float) + 180.0) % 360.0 - 180.0
-    lat = np.asarray(lat_deg, dtype=float)
-    segments, start = [], 0
-    head_lon, head_lat = np.empty(0), np.empty(0)
-    for j in np.flatnonzero(np.abs(np.diff(lon)) > 180.0):
-        edge = 180.0 if lon[j] > 0 else -180.0
-        far_lon = lon[j + 1] + (360.0 if edge > 0 else -360.0)
-        frac = (edge - lon[j]) / (far_lon - lon[j])
-        lat_edge = lat[j] + frac * (lat[j + 1] - lat[j])
-        segments.append((np.r_[head_lon, lon[start:j + 1], edge],
-                         np.r_[head_lat, lat[start:j + 1], lat_edge]))
-        head_lon, head_lat = np.array([-edge]), np.array([lat_edge])
-        start = j + 1
-    segments.append((np.r_[head_lon, lon[start:]], np.r_[head_lat, lat[start:]]))
-    return segments
-
-
 def ground_track_map(track_df: pd.DataFrame, *, ax=None, projection=None,
                      title: str | None = None):
     """Draw satellite ground tracks, cut at the antimeridian.
@@ -323,7 +288,7 @@ def _utc_naive(values: pd.Series) -> pd.DatetimeIndex:
 
 def _gantt_rows(contacts: pd.DataFrame, by: str, color_by: str) -> list[str]:
     """Return row labels; grouped in legend order when each row has a single colour."""
-    keys = contacts[[by, color_by]].astype(str).drop_duplicates()
+    keys = contacts[list(dict.fromkeys((by, color_by)))].astype(str).drop_duplicates()
     if not keys[by].is_unique:
         return sorted(keys[by].unique())
     rank = {c: i for i, c in enumerate(_category_colors(keys[color_by], color_by))}
@@ -382,7 +347,9 @@ def _format_gantt_axes(ax, rows: list[str], by: str, color_by: str, attrs: dict)
     import matplotlib.dates as mdates
 
     ax.set_yticks(range(len(rows)), rows, fontsize=7 if len(rows) > 30 else 9)
-    ax.set_ylim(len(rows) - 0.5, -0.5)  # first row on top
+    ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)  # first row on top
+    if not rows:
+        ax.text(0.5, 0.5, "no contacts", transform=ax.transAxes, ha="center", va="center")
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

@@ -126,16 +126,16 @@ def tle_records(text: str, source: str = "the input text") -> list[TLERecord]:
     while i < len(lines):
         number, line = lines[i]
         following = lines[i + 1][1] if i + 1 < len(lines) else ""
-        if line.startswith("1 ") and following.startswith("2 "):
+        if _starts(line, "1") and _starts(following, "2"):
             record = TLERecord(name[1] if name else None, line, following, number, lines[i + 1][0])
             check_record(record, source)
             records.append(record)
             name, i = None, i + 2
             continue
-        if line.startswith("2 ") and len(line) >= 60:
+        if _starts(line, "2") and len(line) >= 60:
             raise TLEError(f"TLE line 2 at line {number} of {source} has no line 1 before it:\n  {line}\n"
                            "Fix: restore the missing line 1 or delete this line.", number)
-        if line.startswith("1 ") and len(line) >= 60:
+        if _starts(line, "1") and len(line) >= 60:
             raise TLEError(f"TLE line 1 at line {number} of {source} is not followed by a line 2 "
                            f"(next: {following!r}).\nFix: restore the missing line 2 or delete this line.",
                            number)
@@ -149,6 +149,11 @@ def tle_records(text: str, source: str = "the input text") -> list[TLERecord]:
         raise TLEError(f"Name line {name[0]} of {source} ({name[1]!r}) ends the text without TLE lines.\n"
                        "Fix: add its two TLE lines or delete the name.", name[0])
     return records
+
+
+def _starts(line: str, digit: str) -> bool:
+    """Whether ``line`` begins like TLE line ``digit`` (the digit, then a space or a stray tab)."""
+    return line[:1] == digit and line[1:2] in (" ", "\t")
 
 
 def check_record(record: TLERecord, source: str = "the input text") -> None:
@@ -173,13 +178,16 @@ def check_record(record: TLERecord, source: str = "the input text") -> None:
 def template_problem(line: str, k: int, where: str) -> str:
     """Return a message naming the first field of ``line`` off template ``k``, printed under the template."""
     padded = line.ljust(TLE_LINE_LENGTH)
-    for (first, last, what, _), rx in zip(_FIELDS[k], _FIELD_RE[k]):
-        if not rx.fullmatch(padded[first - 1:last]):
-            problem = f"columns {first}-{last} ({what}) read {padded[first - 1:last]!r}"
+    problems = []
+    if len(line) != TLE_LINE_LENGTH:
+        problems.append(f"the line is {len(line)} characters long, expected {TLE_LINE_LENGTH}")
+    first, last = TLE_LINE_LENGTH + 1, len(line)
+    for (first_col, last_col, what, _), rx in zip(_FIELDS[k], _FIELD_RE[k]):
+        if not rx.fullmatch(padded[first_col - 1:last_col]):
+            problems.append(f"columns {first_col}-{last_col} ({what}) read {padded[first_col - 1:last_col]!r}")
+            first, last = first_col, last_col
             break
-    else:
-        first, last = TLE_LINE_LENGTH + 1, len(line)
-        problem = f"the line is {len(line)} characters long, expected {TLE_LINE_LENGTH}"
+    problem = "; ".join(problems)
     marker = " " * (first - 1) + "^" * max(1, last - first + 1)
     return (f"{where} does not match the TLE column template: {problem}.\n"
             f"  {line}\n  {TLE_TEMPLATES[k]}\n  {marker}\n"

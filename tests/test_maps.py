@@ -101,7 +101,7 @@ def test_world_map_draws_offline_from_bundled_files(no_network, cartopy_config, 
     with pytest.raises(NetworkBlocked):
         urllib.request.urlopen("https://naturalearth.s3.amazonaws.com/")
     ax = maps.world_axes(figsize=(4, 2.2))
-    features = [a._feature for a in ax.artists + ax.get_children() if isinstance(a, FeatureArtist)]
+    features = [a._feature for a in ax.get_children() if isinstance(a, FeatureArtist)]
     assert sorted(f.name for f in features) == sorted(n for _, n in maps.MAP_LAYERS)
     assert all(f.scale == "110m" for f in features)
     coast = next(f for f in features if f.name == "coastline")
@@ -191,5 +191,35 @@ def test_coverage_circle_points_lie_at_half_angle(lon, lat):
     lon1, lat1 = np.radians(lon), np.radians(lat)
     central = np.degrees(np.arccos(np.clip(
         np.sin(lat1) * np.sin(lat2) + np.cos(lat1) * np.cos(lat2) * np.cos(lon2 - lon1), -1, 1)))
-    # Ellipsoid geodesic vs sphere: within 0.5% of the angle (flattening is 0.34%).
-    assert np.allclose(central, lam, rtol=5e-3)
+    # The ring is drawn on the same sphere as the formula: equal up to float rounding.
+    assert np.allclose(central, lam, rtol=0.0, atol=1e-6)
+
+
+def test_antimeridian_segments_cut_and_meet_at_the_edge():
+    segments = maps.antimeridian_segments([170.0, 178.0, -178.0, -170.0], [0.0, 2.0, 4.0, 6.0])
+    assert len(segments) == 2
+    (lon_a, lat_a), (lon_b, lat_b) = segments
+    np.testing.assert_allclose(lon_a, [170.0, 178.0, 180.0])
+    np.testing.assert_allclose(lon_b, [-180.0, -178.0, -170.0])
+    assert lat_a[-1] == pytest.approx(3.0) and lat_b[0] == pytest.approx(3.0)
+    westward = maps.antimeridian_segments([-175.0, 175.0], [10.0, 20.0])
+    np.testing.assert_allclose(westward[0][0], [-175.0, -180.0])
+    np.testing.assert_allclose(westward[1][0], [180.0, 175.0])
+    assert westward[0][1][-1] == pytest.approx(15.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(steps=st.lists(st.floats(-30.0, 30.0), min_size=1, max_size=60),
+       lon0=st.floats(-180.0, 179.9))
+def test_antimeridian_segments_keep_points_and_never_jump(steps, lon0):
+    lon = lon0 + np.cumsum([0.0, *steps])
+    lat = np.linspace(-50.0, 50.0, len(lon))
+    segments = maps.antimeridian_segments(lon, lat)
+    wrapped = (lon + 180.0) % 360.0 - 180.0
+    crossings = int(np.sum(np.abs(np.diff(wrapped)) > 180.0))
+    assert len(segments) == crossings + 1
+    assert sum(len(s[0]) for s in segments) == len(lon) + 2 * crossings
+    for seg_lon, seg_lat in segments:
+        assert len(seg_lon) == len(seg_lat)
+        assert np.all(np.abs(np.diff(seg_lon)) <= 180.0)
+        assert np.all((seg_lon >= -180.0) & (seg_lon <= 180.0))

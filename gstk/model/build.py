@@ -1,0 +1,167 @@
+"""Assemble a cvxpy model from ModelData and specs (orchestration only, no math).
+
+Order (style §3): variables -> linking (5)-(7) -> requested constraints ->
+objective.  ``build_model`` records the build time and the model size.
+
+Forms:
+
+* ``linking='disaggregated'`` (default, formulation §3) or ``'aggregated'``
+  (the paper's Σ_{c∈C_s} x_c <= |C_s| y_s rows, for benchmarks).
+* ``StationContactExclusion(form='clique')`` puts y_s on the right-hand side of
+  its clique rows, which then imply x_c <= y_s at one-antenna stations: those
+  rows of (5) are left out.
+* ``MinMaxGap(form='dense')`` builds the paper's successor model as one MILP.
+  ``MinMaxGap(form='exact')`` is solved by a search over
+  :func:`gstk.model.gaps.gap_candidates_s`, each step a model from
+  :func:`build_gap_feasibility_model`; ``build_model`` returns the step with no
+  gap bound (``Model.gap_search`` is True) so callers can tell.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import cvxpy as cp
+import numpy as np
+
+from gstk.model import constraints as cons
+from gstk.model import gaps, linking
+from gstk.model.data import ModelData
+from gstk.model.objectives import OBJECTIVES
+from gstk.model.specs import MaxContactGap, MinMaxGap, Spec, StationContactExclusion
+from gstk.model.variables import Variables, variables
+
+log = logging.getLogger(__name__)
+
+LINKING_FORMS = ("disaggregated", "aggregated")
+
+
+@dataclass(eq=False)
+class Model:
+    """A built cvxpy model and what the solver layer needs to read its solution.
+
+    ``objective_scale`` multiplies the solver's objective value to give USD
+    (2), bits (3) or seconds (4).  ``gap_s`` is the max-gap bound of a
+    feasibility model; ``gap_search`` marks an exact (4) model whose optimum
+    needs the search of :func:`gstk.model.gaps.search_min_max_gap`.
+    ``warm_start`` optionally maps variable name -> values of a feasible point.
+    """
+
+    problem: cp.Problem
+    variables: Variables
+    constraints: dict[str, list[cp.Constraint]]
+    data: ModelData
+    objective: Spec
+    constraint_specs: tuple[Spec, ...]
+    build_time_s: float
+    size: dict[str, int]
+    objective_scale: float = 1.0
+    sense: str = "min"
+    linking: str = "disaggregated"
+    gap_s: float | None = None
+    gap_search: bool = False
+    warm_start: dict[str, np.ndarray] | None = field(default=None)
+
+
+def constraint_rows(data: ModelData, v: Variables, spec: Spec) -> list[cp.Constraint]:
+    """Return the rows of one constraint spec (its builder is named ``spec.builder``)."""
+    params = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)}
+    form = params.pop("form", None)
+    name = spec.builder + ("_pairwise" if form == "pairwise" else "")
+    if isinstance(spec, MaxContactGap):
+        return gaps.max_contact_gap(data, v, **params)
+    return getattr(cons, name)(data, v, **params)
+
+
+def linking_rows(data: ModelData, v: Variables, form: str, specs: tuple[Spec, ...]) -> dict[str, list]:
+    """Return the rows of (5)-(7) in the requested form, skipping rows the clique rows imply."""
+    if form == "aggregated":
+        return {"contact_station_link": linking.contact_station_link_aggregated(data, v),
+                "station_provider_link": linking.station_provider_link_aggregated(data, v),
+                "contact_licence_link": linking.contact_licence_link_aggregated(data, v)}
+    cliques = any(isinstance(s, StationContactExclusion) and s.form == "clique" for s in specs)
+    implied = cons.station_link_implied(data) if cliques else None
+    return {"contact_station_link": linking.contact_station_link(data, v, implied=implied),
+            "station_provider_link": linking.station_provider_link(data, v),
+            "contact_licence_link": linking.contact_licence_link(data, v)}
+
+
+def build_model(data: ModelData, objective: Spec, constraints: Iterable[Spec] = (), *,
+                linking: str = "disaggregated") -> Model:
+    """Return the model of ``objective`` under ``constraints`` (prefilter specs are skipped).
+
+    Parameters
+    ----------
+    data : ModelData
+        Contacts and coefficients after prefilters.
+    objective : Spec
+        MinMissionCost, MaxMissionData or MinMaxGap.
+    constraints : iterable of Spec
+        Constraint specs; prefilters are ignored (``data`` already applied them).
+    linking : {'disaggregated', 'aggregated'}
+        Form of (5)-(7); 'aggregated' is the paper's.
+    """
+    if isinstance(objective, MinMaxGap) and objective.form == "exact":
+        model = build_gap_feasibility_model(data, constraints, math.inf, objective.include_boundary,
+                                            linking=linking)
+        model.objective, model.gap_search = objective, True
+        return model
+    return _assemble(data, objective, tuple(constraints), linking=linking)
+
+
+def build_gap_feasibility_model(data: ModelData, constraints: Iterable[Spec], gap_s: float,
+                                include_boundary: bool = True, *, tie_break: Spec | None = None,
+                                linking: str = "disaggregated") -> Model:
+    """Return the model "max gap <= gap_s" under ``constraints``: rows (13), zero objective.
+
+    One step of the exact min-max-gap search.  ``tie_break`` (an objective
+    spec such as MinMissionCost) replaces the zero objective, e.g. to pick the
+    cheapest schedule at the optimal gap.  An infinite ``gap_s`` adds no rows.
+    """
+    specs = tuple(s for s in constraints if not isinstance(s, MaxContactGap) or s.gap_s > gap_s)
+    if math.isfinite(gap_s):
+        specs += (MaxContactGap(gap_s=gap_s, include_boundary=include_boundary),)
+    model = _assemble(data, tie_break, specs, linking=linking)
+    model.gap_s = gap_s
+    return model
+
+
+def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], *, linking: str) -> Model:
+    """Return the Model of an objective (None: zero) and constraint specs."""
+    if linking not in LINKING_FORMS:
+        raise ValueError(f"linking must be one of {LINKING_FORMS}, got {linking!r}")
+    t0 = time.perf_counter()
+    specs = tuple(s for s in specs if s.kind == "constraint")
+    dense_gap = isinstance(objective, MinMaxGap)
+    v = variables(data)
+    if dense_gap:
+        v.extras.update(gaps.dense_gap_variables(data, objective.include_boundary))
+    rows = linking_rows(data, v, linking, specs)
+    for spec in specs:
+        rows.setdefault(spec.builder, []).extend(constraint_rows(data, v, spec))
+    if dense_gap:
+        rows["max_gap_successor"] = gaps.max_gap_successor(data, v, include_boundary=objective.include_boundary)
+    expression, sense, scale = OBJECTIVES[objective.builder] if objective is not None else (None, "min", 1.0)
+    target = cp.Constant(0.0) if expression is None else expression(data, v)
+    goal = cp.Maximize(target) if sense == "max" else cp.Minimize(target)
+    problem = cp.Problem(goal, [c for group in rows.values() for c in group])
+    build_time = time.perf_counter() - t0
+    return Model(problem=problem, variables=v, constraints=rows, data=data, objective=objective,
+                 constraint_specs=specs, build_time_s=build_time, size=model_size(problem),
+                 objective_scale=scale, sense=sense, linking=linking)
+
+
+def model_size(problem: cp.Problem) -> dict[str, int]:
+    """Return n_variables, n_constraints (rows) and nonzeros of the matrix SCIP receives.
+
+    Compiles the problem for SCIP once; cvxpy caches the compiled program, so a
+    later ``problem.solve(solver=cp.SCIP, ...)`` does not compile it again.
+    """
+    data, _, _ = problem.get_problem_data(cp.SCIP)
+    matrix = data["A"]
+    return {"n_variables": int(matrix.shape[1]), "n_constraints": int(matrix.shape[0]),
+            "nonzeros": int(matrix.nnz)}

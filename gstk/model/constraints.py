@@ -1,0 +1,228 @@
+"""Optional constraints (8)–(21) of formulation §6, one builder per equation.
+
+Every builder has the signature ``(data, v, *, <spec fields>) -> list[cp.Constraint]``
+and returns ``[]`` when it has nothing to say.  Money rows are in k$ and data
+rows in Gbit (``gstk.units.MODEL_*_UNIT``) so the solver sees numbers near 1.
+
+A row whose left-hand side is empty but whose right-hand side demands
+something (a period window without contacts under a positive minimum, a
+required station that was prefiltered away) is emitted as an explicitly
+unsatisfiable pair of rows: cvxpy's SCIP interface silently drops empty rows.
+The max-gap rows (13) are in :mod:`gstk.model.gaps`.
+"""
+from __future__ import annotations
+
+import math
+
+import cvxpy as cp
+import numpy as np
+import scipy.sparse as sp
+
+from gstk.errors import SpecError
+from gstk.model.cliques import incidence_rows, maximal_cliques, overlapping_pairs
+from gstk.model.data import ModelData
+from gstk.model.variables import Variables
+from gstk.periods import overlap_s, period_starts_s
+from gstk.units import MODEL_DATA_UNIT_BIT, MODEL_MONEY_UNIT_USD, SECONDS_PER_MONTH
+
+
+# --------------------------------------------------------------------------- helpers
+def unsatisfiable(name: str) -> list[cp.Constraint]:
+    """Return two rows no point satisfies (t >= 1, t <= 0), standing for an impossible requirement."""
+    t = cp.Variable(name=f"unsatisfiable_{name}")
+    return [t >= 1, t <= 0]
+
+
+def rows_at_least(matrix: sp.spmatrix, x: cp.Variable, rhs, name: str) -> list[cp.Constraint]:
+    """Return ``matrix @ x >= rhs`` for non-empty rows; unsatisfiable rows if an empty row has rhs > 0."""
+    matrix = sp.csr_matrix(matrix)
+    rhs = np.broadcast_to(np.asarray(rhs, float), (matrix.shape[0],))
+    support = np.diff(matrix.indptr) > 0
+    rows = [matrix[support] @ x >= rhs[support]] if support.any() else []
+    return rows + (unsatisfiable(name) if np.any(rhs[~support] > 0) else [])
+
+
+def period_overlap_matrix(data: ModelData, window_s: float, step_s: float) -> sp.csr_matrix:
+    """Return |[a_c, b_c] ∩ W_j| in seconds as a sparse (windows x contacts) matrix (Eqs. (8), (9))."""
+    starts = period_starts_s(data.sim_duration_s, window_s, step_s)
+    dense = np.stack([overlap_s(data.aos_s, data.los_s, t, t + window_s) for t in starts]) if len(starts) \
+        else np.zeros((0, data.n_contacts))
+    return sp.csr_matrix(dense)
+
+
+def per_satellite_rows(matrix: sp.spmatrix, satellite_of_contact: np.ndarray, n_satellites: int) -> sp.csr_matrix:
+    """Split each row j of a (windows x contacts) matrix into one row (k, j) per satellite."""
+    coo = sp.coo_matrix(matrix)
+    n_rows = coo.shape[0]
+    rows = satellite_of_contact[coo.col] * n_rows + coo.row
+    return sp.csr_matrix((coo.data, (rows, coo.col)), shape=(n_satellites * n_rows, coo.shape[1]))
+
+
+# --------------------------------------------------------------------------- (8)–(10)
+def min_constellation_downlink(data: ModelData, v: Variables, *, volume_bit: float, window_s: float,
+                               step_s: float) -> list[cp.Constraint]:
+    """Eq. (8): sum_c r_c |[a_c, b_c] ∩ W_j| x_c >= D_min for every window W_j (Gbit rows).
+
+    The volume is prorated to the part of each contact inside the window, so a
+    contact straddling two windows is not counted twice in full.
+    """
+    if volume_bit <= 0:
+        return []
+    volume = period_overlap_matrix(data, window_s, step_s) @ sp.diags(data.rate_bps / MODEL_DATA_UNIT_BIT)
+    return rows_at_least(volume, v.x, volume_bit / MODEL_DATA_UNIT_BIT, "min_constellation_downlink")
+
+
+def min_satellite_downlink(data: ModelData, v: Variables, *, volume_bit: float, window_s: float,
+                           step_s: float) -> list[cp.Constraint]:
+    """Eq. (9): sum_{c in C_k} r_c |[a_c, b_c] ∩ W_j| x_c >= D_min for every satellite k and window W_j."""
+    if volume_bit <= 0:
+        return []
+    volume = period_overlap_matrix(data, window_s, step_s) @ sp.diags(data.rate_bps / MODEL_DATA_UNIT_BIT)
+    rows = per_satellite_rows(volume, data.satellite_of_contact, len(data.satellite_ids))
+    return rows_at_least(rows, v.x, volume_bit / MODEL_DATA_UNIT_BIT, "min_satellite_downlink")
+
+
+def max_monthly_cost(data: ModelData, v: Variables, *, usd: float) -> list[cp.Constraint]:
+    """Eq. (10): sum_s C^mon_s y_s + (mu / T_sim) sum_c kappa_c x_c <= B_month (k$ row)."""
+    if not math.isfinite(usd):
+        return []
+    monthly = data.monthly_cost_usd / MODEL_MONEY_UNIT_USD
+    per_contact = SECONDS_PER_MONTH / data.sim_duration_s * data.contact_cost_usd / MODEL_MONEY_UNIT_USD
+    return [monthly @ v.y + per_contact @ v.x <= usd / MODEL_MONEY_UNIT_USD]
+
+
+# --------------------------------------------------------------------------- (11), (12)
+def station_cliques(data: ModelData) -> list[np.ndarray]:
+    """Return the maximal cliques of each station's interval graph that (11) needs.
+
+    At a one-antenna station every maximal clique (singletons included) is
+    kept: its row sum_Q x_c <= y_s replaces the x_c <= y_s rows of (5).  At an
+    A_s-antenna station cliques of at most A_s contacts are implied by (5).
+    """
+    cliques = maximal_cliques(data.aos_s, data.los_s, data.station_of_contact)
+    cap = data.antennas[[data.station_of_contact[q[0]] for q in cliques]] if cliques else []
+    return [q for q, a in zip(cliques, cap) if a == 1 or len(q) > a]
+
+
+def station_link_implied(data: ModelData) -> np.ndarray:
+    """Return, per contact, whether the clique rows of (11) imply x_c <= y_s(c) (one-antenna stations)."""
+    return data.antennas[data.station_of_contact] == 1
+
+
+def station_contact_exclusion(data: ModelData, v: Variables) -> list[cp.Constraint]:
+    """Eq. (11), clique form: sum_{c in Q} x_c <= A_s y_s for every maximal clique Q at station s.
+
+    One row per maximal clique of the station's interval graph (at most |C_s|
+    rows, found by a sweep) instead of one per overlapping pair; y_s on the
+    right-hand side makes each row also imply x_c <= y_s for its members.
+    """
+    cliques = station_cliques(data)
+    if not cliques:
+        return []
+    station = data.station_of_contact[[q[0] for q in cliques]]
+    capacity = sp.csr_matrix((data.antennas[station].astype(float), (np.arange(len(cliques)), station)),
+                             shape=(len(cliques), len(data.station_ids)))
+    return [incidence_rows(cliques, data.n_contacts) @ v.x <= capacity @ v.y]
+
+
+def station_contact_exclusion_pairwise(data: ModelData, v: Variables) -> list[cp.Constraint]:
+    """Eq. (11), the paper's pairwise form: x_i + x_j <= 1 for every overlapping pair at one station.
+
+    Valid only for one-antenna stations (for A_s > 1 a pair may legitimately
+    overlap); use the clique form there.
+    """
+    pairs = overlapping_pairs(data.aos_s, data.los_s, data.station_of_contact)
+    if len(pairs) == 0:
+        return []
+    multi = data.antennas[data.station_of_contact[pairs[:, 0]]] > 1
+    if multi.any():
+        station = data.station_ids[data.station_of_contact[pairs[multi][0, 0]]]
+        raise SpecError(f"StationContactExclusion(form='pairwise') is only valid for one-antenna stations, "
+                        f"but {station!r} has {data.antennas[data.station_ids.index(station)]} antennas; "
+                        f"use form='clique'")
+    return [incidence_rows(list(pairs), data.n_contacts) @ v.x <= 1]
+
+
+def satellite_contact_exclusion(data: ModelData, v: Variables, *, max_links: int = 1) -> list[cp.Constraint]:
+    """Eq. (12), clique form: sum_{c in Q} x_c <= max_links for every maximal clique Q of a satellite.
+
+    Cliques with at most ``max_links`` contacts cannot be violated and are dropped.
+    """
+    cliques = [q for q in maximal_cliques(data.aos_s, data.los_s, data.satellite_of_contact)
+               if len(q) > max_links]
+    if not cliques:
+        return []
+    return [incidence_rows(cliques, data.n_contacts) @ v.x <= max_links]
+
+
+def satellite_contact_exclusion_pairwise(data: ModelData, v: Variables, *, max_links: int = 1) -> list[cp.Constraint]:
+    """Eq. (12), the paper's pairwise form: x_i + x_j <= 1 for every overlapping pair of one satellite."""
+    if max_links != 1:
+        raise SpecError(f"SatelliteContactExclusion(form='pairwise') needs max_links=1, got {max_links}; "
+                        "use form='clique' for several simultaneous links")
+    pairs = overlapping_pairs(data.aos_s, data.los_s, data.satellite_of_contact)
+    if len(pairs) == 0:
+        return []
+    return [incidence_rows(list(pairs), data.n_contacts) @ v.x <= 1]
+
+
+# --------------------------------------------------------------------------- (14)–(21)
+def max_providers(data: ModelData, v: Variables, *, count: int) -> list[cp.Constraint]:
+    """Eq. (14): sum_p z_p <= N_P."""
+    if len(data.provider_ids) <= count:
+        return []
+    return [cp.sum(v.z) <= count]
+
+
+def min_contacts_per_period(data: ModelData, v: Variables, *, count: int, window_s: float,
+                            step_s: float) -> list[cp.Constraint]:
+    """Eq. (16): sum_{c in C_k, a_c in W_j} x_c >= N_min for every satellite k and window W_j."""
+    if count <= 0:
+        return []
+    starts = period_starts_s(data.sim_duration_s, window_s, step_s)
+    inside = (data.aos_s[None, :] >= starts[:, None]) & (data.aos_s[None, :] <= starts[:, None] + window_s)
+    rows = per_satellite_rows(sp.csr_matrix(inside.astype(float)), data.satellite_of_contact,
+                              len(data.satellite_ids))
+    return rows_at_least(rows, v.x, count, "min_contacts_per_period")
+
+
+def required_provider(data: ModelData, v: Variables, *, provider: str) -> list[cp.Constraint]:
+    """Eq. (17): z_p = 1 (unsatisfiable if the prefilters left provider p without stations)."""
+    if provider not in data.provider_ids:
+        return unsatisfiable("required_provider")
+    return [v.z[data.provider_ids.index(provider)] == 1]
+
+
+def required_station(data: ModelData, v: Variables, *, station_id: str) -> list[cp.Constraint]:
+    """Eq. (18): y_s = 1 (unsatisfiable if the prefilters dropped station s)."""
+    if station_id not in data.station_ids:
+        return unsatisfiable("required_station")
+    return [v.y[data.station_ids.index(station_id)] == 1]
+
+
+def station_count(data: ModelData, v: Variables, *, min_count: int = 0,
+                  max_count: int | None = None) -> list[cp.Constraint]:
+    """Eq. (19): N_min <= sum_s y_s <= N_max."""
+    n = len(data.station_ids)
+    rows = []
+    if min_count > 0:
+        rows += [cp.sum(v.y) >= min_count] if n else unsatisfiable("station_count")
+    if max_count is not None and max_count < n:
+        rows.append(cp.sum(v.y) <= max_count)
+    return rows
+
+
+def max_antenna_utilization(data: ModelData, v: Variables, *, fraction: float) -> list[cp.Constraint]:
+    """Eq. (21): sum_{c in C_s} d_c x_c <= fraction * A_s * T_sim * y_s at every station.
+
+    y_s on the right-hand side gives the same integer points (x_c <= y_s) and a
+    tighter LP bound.  Rows of stations whose total contact time is below the
+    cap cannot bind and are left out.
+    """
+    busy = data.contacts_at_station @ data.duration_s
+    cap = fraction * data.antennas * data.sim_duration_s
+    binding = np.flatnonzero(busy > cap)
+    if len(binding) == 0:
+        return []
+    hours = data.contacts_at_station[binding] @ sp.diags(data.duration_s / 3600.0)
+    return [hours @ v.x <= cp.multiply(cap[binding] / 3600.0, v.y[binding])]

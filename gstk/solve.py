@@ -1,0 +1,508 @@
+"""Solve a model with SCIP and return a :class:`~gstk.solution.Solution` (formulation §7).
+
+This is the only module that touches SCIP.  Options reach SCIP through cvxpy's
+SCIP interface as ``scip_params``; the status is read from SCIP itself
+(``getStatus()``), never inferred from cvxpy's status string, and mapped to
+:class:`~gstk.solution.Status`.  A solve always returns: infeasibility and hit
+limits are statuses, not exceptions.
+
+Two details of cvxpy 1.9's SCIP interface shape this module:
+
+* it ignores ``warm_start`` and forgets the SCIP model when it raises (a time
+  limit without an incumbent raises ``SolverError``).  :class:`_Scip`, a
+  subclass registered as a cvxpy *custom solver*, keeps a handle on the live
+  PySCIPOpt model and passes the current values of the cvxpy variables to SCIP
+  as a partial solution (SCIP's ``completesol`` heuristic finishes it);
+* the objective reaches SCIP negated for maximization and without its constant
+  term; :func:`run_scip` undoes both for the bounds.
+
+The exact min-max-gap objective (4) is solved by a search over the finite set
+of candidate gap values (:func:`solve_min_max_gap_exact`), each step a
+feasibility MILP of the coverage form of (13).
+"""
+from __future__ import annotations
+
+import logging
+import math
+import time
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import cvxpy as cp
+import numpy as np
+from cvxpy.reductions.solvers import utilities as cvxpy_utilities
+from cvxpy.reductions.solvers.conic_solvers.scip_conif import SCIP as _CvxpyScip
+
+from gstk.errors import GstkError
+from gstk.model.specs import MaxContactGap, MinMaxGap, Spec
+from gstk.solution import Solution, Status
+
+log = logging.getLogger(__name__)
+
+#: SCIP statuses that stop at a limit: the incumbent (if any) is kept but not proven optimal.
+SCIP_LIMIT_STATUSES = frozenset({
+    "timelimit", "nodelimit", "totalnodelimit", "stallnodelimit", "memlimit", "sollimit",
+    "bestsollimit", "restartlimit", "primallimit", "duallimit", "userinterrupt", "terminate",
+})
+#: Relative difference below which a proven-optimal objective and its bound are reported equal
+#: (SCIP proves optimality to an absolute 1e-9 in model units, i.e. k$ / Gbit / hours).
+_OPTIMAL_SNAP = 1e-9
+
+
+# ----------------------------------------------------------------------------- status mapping
+def status_from_scip(scip_status: str, has_incumbent: bool) -> Status:
+    """Return the gstk :class:`Status` of a SCIP status string.
+
+    'optimal' and 'gaplimit' (optimal within the requested relative gap) are OPTIMAL;
+    a limit is FEASIBLE with an incumbent, NO_SOLUTION without; 'infeasible' is
+    INFEASIBLE; 'unbounded' is UNBOUNDED; 'inforunbd' is UNBOUNDED when a feasible
+    point is known and INFEASIBLE otherwise (gstk models have binary variables and a
+    bounded objective, so they cannot be unbounded); anything else is ERROR.
+
+    Examples
+    --------
+    >>> status_from_scip("timelimit", True).value, status_from_scip("timelimit", False).value
+    ('FEASIBLE', 'NO_SOLUTION')
+    """
+    scip_status = str(scip_status).lower()
+    if scip_status in ("optimal", "gaplimit"):
+        return Status.OPTIMAL if has_incumbent else Status.ERROR
+    if scip_status in SCIP_LIMIT_STATUSES:
+        return Status.FEASIBLE if has_incumbent else Status.NO_SOLUTION
+    if scip_status == "infeasible":
+        return Status.INFEASIBLE
+    if scip_status == "unbounded":
+        return Status.UNBOUNDED
+    if scip_status == "inforunbd":
+        return Status.UNBOUNDED if has_incumbent else Status.INFEASIBLE
+    return Status.FEASIBLE if has_incumbent else Status.ERROR
+
+
+def status_message(scip_status: str, status: Status, gap: float | None = None) -> str:
+    """Return one sentence explaining ``status`` (SCIP status in quotes)."""
+    text = {
+        Status.OPTIMAL: "proven optimal",
+        Status.FEASIBLE: "a limit was reached; the best solution found is kept but not proven optimal",
+        Status.NO_SOLUTION: "a limit was reached before any feasible solution was found",
+        Status.INFEASIBLE: "the model is infeasible: no selection satisfies every constraint",
+        Status.UNBOUNDED: "the model is unbounded",
+        Status.ERROR: "the solver failed",
+    }[status]
+    if status is Status.OPTIMAL and scip_status == "gaplimit":
+        text = "optimal within the requested relative gap"
+    if gap is not None and status is Status.FEASIBLE:
+        text += f" (relative gap {100 * gap:.2f}%)"
+    return f"{text} (SCIP status '{scip_status}')"
+
+
+# ----------------------------------------------------------------------------- parameters
+@lru_cache(maxsize=1)
+def _known_scip_parameters() -> frozenset[str]:
+    import pyscipopt
+
+    return frozenset(pyscipopt.Model().getParams())
+
+
+def scip_parameters(*, time_limit_s: float | None = None, rel_gap: float | None = None, threads: int = 1,
+                    seed: int = 0, scip_params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the SCIP parameter dict for the solve options (``scip_params`` override the rest).
+
+    ``threads`` sets ``lp/threads`` and ``parallel/maxnthreads``; note that SCIP's
+    branch and bound as cvxpy runs it (``optimize``) is sequential, and SoPlex
+    ignores LP threads, so more threads rarely change anything.
+
+    Examples
+    --------
+    >>> scip_parameters(time_limit_s=60, rel_gap=0.01, seed=3)["randomization/randomseedshift"]
+    3
+    """
+    if time_limit_s is not None and not (isinstance(time_limit_s, (int, float)) and time_limit_s >= 0):
+        raise GstkError(f"time_limit_s must be a number >= 0 or None, got {time_limit_s!r}")
+    if rel_gap is not None and not (isinstance(rel_gap, (int, float)) and rel_gap >= 0):
+        raise GstkError(f"rel_gap must be a number >= 0 or None, got {rel_gap!r}")
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise GstkError(f"threads must be an integer >= 1, got {threads!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**31:
+        raise GstkError(f"seed must be an integer in [0, 2**31), got {seed!r}")
+    params: dict[str, Any] = {
+        "randomization/randomseedshift": int(seed),
+        "lp/threads": int(threads),
+        "parallel/maxnthreads": int(threads),
+    }
+    if time_limit_s is not None:
+        params["limits/time"] = float(min(time_limit_s, 1e20))
+    if rel_gap is not None:
+        params["limits/gap"] = float(rel_gap)
+    params.update(scip_params or {})
+    unknown = sorted(set(params) - _known_scip_parameters())
+    if unknown:
+        raise GstkError(f"unknown SCIP parameter(s) {unknown}; names look like 'limits/time' "
+                        "(list them with pyscipopt.Model().getParams())")
+    return params
+
+
+# ----------------------------------------------------------------------------- one SCIP run
+class _Scip(_CvxpyScip):
+    """cvxpy's SCIP interface plus a warm start and a handle on the live PySCIPOpt model."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scip_model = None
+        self.offset = 0.0
+        self._start: np.ndarray | None = None
+
+    def name(self) -> str:
+        return "GSTK_SCIP"  # a custom solver must not reuse an official name
+
+    def apply(self, problem):
+        data, inverse = super().apply(problem)
+        self.offset = float(np.sum(inverse.get("offset", 0.0)))
+        data["gstk_start"] = cvxpy_utilities.stack_vals(problem.variables, np.nan)
+        return data, inverse
+
+    def solve_via_data(self, data, warm_start, verbose, solver_opts, solver_cache=None):
+        self._start = data.get("gstk_start") if warm_start else None
+        return super().solve_via_data(data, warm_start, verbose, solver_opts, solver_cache)
+
+    def _solve(self, model, variables, constraints, data, dims):
+        self.scip_model = model
+        start = self._start
+        if start is not None and np.isfinite(start).any():
+            partial = model.createPartialSol()
+            for var, value in zip(variables, start):
+                if np.isfinite(value):
+                    model.setSolVal(partial, var, float(value))
+            model.addSol(partial)
+        return super()._solve(model, variables, constraints, data, dims)
+
+
+@dataclass(frozen=True)
+class ScipRun:
+    """What one SCIP run left: SCIP status, incumbent x, bounds in the cvxpy objective's units."""
+
+    scip_status: str
+    x: np.ndarray | None
+    primal: float | None
+    dual: float | None
+    wall_time_s: float
+    error: str = ""
+
+    @property
+    def status(self) -> Status:
+        return status_from_scip(self.scip_status, self.x is not None)
+
+
+def run_scip(problem: cp.Problem, x: cp.Variable, params: dict[str, Any], *, warm_start: bool = True) -> ScipRun:
+    """Solve ``problem`` with SCIP; return the status, the values of ``x`` and both bounds.
+
+    Never raises for solver outcomes: a cvxpy ``SolverError`` (e.g. a time limit
+    without incumbent) is read back from the live SCIP model.
+    """
+    solver = _Scip()
+    started = time.perf_counter()
+    error = ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # cvxpy's "Solution may be inaccurate" at limits
+        try:
+            problem.solve(solver=solver, warm_start=warm_start, scip_params=dict(params))
+        except cp.error.SolverError as exc:
+            error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a failing solver is a status, not an exception
+            error = f"{type(exc).__name__}: {exc}"
+    elapsed = time.perf_counter() - started
+    scip = solver.scip_model
+    if scip is None:
+        return ScipRun("error", None, None, None, elapsed, error or "SCIP was not called")
+    sign = -1.0 if isinstance(problem.objective, cp.Maximize) else 1.0
+    has_incumbent = not error and scip.getNSols() > 0 and x.value is not None
+    values = np.asarray(x.value, float).ravel().copy() if has_incumbent else None
+    primal = float(problem.value) if has_incumbent and problem.value is not None else None
+    dual = None
+    if scip.getStatus() not in ("infeasible", "inforunbd", "unbounded"):
+        raw = scip.getDualbound()
+        dual = None if scip.isInfinity(abs(raw)) else sign * (raw + solver.offset)
+    return ScipRun(scip.getStatus(), values, primal, dual, elapsed, error)
+
+
+# ----------------------------------------------------------------------------- model helpers
+def model_objective(model) -> Spec:
+    """Return the objective spec a Model was built for."""
+    spec = getattr(model, "objective", None)
+    if not isinstance(spec, Spec):
+        raise GstkError("the model does not record its objective spec (expected Model.objective)")
+    return spec
+
+
+def model_constraints(model) -> tuple[Spec, ...]:
+    """Return the constraint (and prefilter) specs a Model was built with."""
+    return tuple(getattr(model, "specs", None) or getattr(model, "constraint_specs", None) or ())
+
+
+def gap_include_boundary(objective: Spec, constraints) -> bool:
+    """Return the boundary convention of reported gaps: the objective's, else (13)'s, else True."""
+    for spec in (objective, *constraints):
+        if isinstance(spec, (MinMaxGap, MaxContactGap)):
+            return spec.include_boundary
+    return True
+
+
+def model_size(model) -> tuple[int, int]:
+    """Return (variables, constraint rows) of a Model."""
+    size = getattr(model, "size", None)
+    if isinstance(size, dict):
+        n_var = size.get("columns", size.get("variables", size.get("n_variables", 0)))
+        n_con = size.get("rows", size.get("constraints", size.get("n_constraints", 0)))
+        return int(n_var), int(n_con)
+    for attr in ("columns", "n_variables"):
+        if hasattr(size, attr):
+            return int(getattr(size, attr)), int(getattr(size, "rows", getattr(size, "n_constraints", 0)))
+    problem = model.problem
+    return (int(sum(v.size for v in problem.variables())), int(sum(c.size for c in problem.constraints)))
+
+
+def problem_dict(objective: Spec, constraints) -> dict:
+    """Return the JSON-ready spec dict stored in ``Solution.problem``."""
+    return {"objective": objective.to_dict(), "constraints": [c.to_dict() for c in constraints]}
+
+
+# ----------------------------------------------------------------------------- the public solve
+def solve(model, *, time_limit_s: float | None = None, rel_gap: float | None = None, threads: int = 1,
+          seed: int = 0, scip_params: dict[str, Any] | None = None, warm_start: bool = True) -> Solution:
+    """Solve ``model`` with SCIP and return its :class:`~gstk.solution.Solution`; never raises on outcomes.
+
+    Parameters
+    ----------
+    model : gstk.model.build.Model
+        From :func:`gstk.model.build.build_model`.  An exact ``MinMaxGap`` objective
+        is solved by :func:`solve_min_max_gap_exact`.
+    time_limit_s : float, optional
+        Wall-clock limit in seconds for SCIP (for the exact gap search: all its solves).
+    rel_gap : float, optional
+        Stop when |primal - dual| / min(|primal|, |dual|) <= rel_gap (SCIP ``limits/gap``);
+        such a stop is reported OPTIMAL with its gap.
+    threads, seed : int
+        SCIP LP threads (see :func:`scip_parameters`) and random seed shift.
+    scip_params : dict, optional
+        Extra SCIP parameters, e.g. ``{"limits/nodes": 1000}``; they override the above.
+    warm_start : bool
+        Pass the current values of the model's cvxpy variables (e.g. a previous
+        solve's, or ones set by the caller) to SCIP as a partial start solution.
+
+    Returns
+    -------
+    Solution
+        Status, objective and bound in natural units (USD, bits, seconds), gap,
+        times, model size and the selection with its tables.
+    """
+    params = scip_parameters(time_limit_s=time_limit_s, rel_gap=rel_gap, threads=threads, seed=seed,
+                             scip_params=scip_params)
+    objective = model_objective(model)
+    if isinstance(objective, MinMaxGap) and objective.form == "exact":
+        return solve_min_max_gap_exact(model, params=params, time_limit_s=time_limit_s, rel_gap=rel_gap)
+    run = run_scip(model.problem, model.variables.x, params, warm_start=warm_start)
+    constraints = model_constraints(model)
+    scale = float(getattr(model, "objective_scale", 1.0))
+    status = run.status
+    n_var, n_con = model_size(model)
+    solution = Solution.from_selection(
+        model.data, run.x if status.has_solution else None, status=status,
+        objective_name=objective.builder, sense=objective.sense,
+        bound=None if run.dual is None else run.dual * scale,
+        include_boundary=gap_include_boundary(objective, constraints),
+        build_time_s=float(getattr(model, "build_time_s", 0.0)), solve_time_s=run.wall_time_s,
+        n_variables=n_var, n_constraints=n_con, problem=problem_dict(objective, constraints),
+        n_solves=1, solver_status=run.scip_status,
+    )
+    solution = _snap_optimal(solution)
+    message = status_message(run.scip_status, status, solution.gap)
+    if run.error and not status.has_solution and status is not Status.NO_SOLUTION:
+        message += f"; {run.error}"
+    if run.primal is not None and solution.objective is not None:
+        _check_objective(run.primal * scale, solution.objective, objective.builder)
+    return _replace(solution, message=message)
+
+
+def _snap_optimal(solution: Solution) -> Solution:
+    """Report bound = objective for a proven optimum whose bound differs by float noise only."""
+    if solution.status is Status.OPTIMAL and solution.solver_status == "optimal" and solution.objective is not None:
+        if solution.gap is None or solution.gap <= _OPTIMAL_SNAP:
+            return _replace(solution, bound=solution.objective, gap=0.0)
+    return solution
+
+
+def _check_objective(model_value: float, recomputed: float, name: str) -> None:
+    if abs(model_value - recomputed) > 1e-6 * max(1.0, abs(recomputed)):
+        log.info("objective %s: solver value %.9g differs from the value %.9g recomputed from the rounded "
+                 "selection (rebuilt y, z, w or slack G)", name, model_value, recomputed)
+
+
+def _replace(solution: Solution, **changes) -> Solution:
+    from dataclasses import replace
+
+    return replace(solution, **changes)
+
+
+# ----------------------------------------------------------------------------- exact min-max gap (4)
+def solve_min_max_gap_exact(model, *, params: dict[str, Any], time_limit_s: float | None = None,
+                            rel_gap: float | None = None) -> Solution:
+    """Return the exact optimum of (4) by a search over the finite candidate gap values.
+
+    Every achievable max gap is one of the sorted candidates G_0 < G_1 < ... (the
+    values a_j - b_i, a_j, T_sim - b_i, T_sim, 0).  The search keeps ``lo`` (every
+    candidate below G_lo is infeasible) and ``hi`` (a selection with max gap G_hi is
+    known).  It first solves the feasibility model at the largest candidate, where
+    the gap rows are vacuous: infeasible there means the constraints conflict.
+    Each feasible answer moves ``hi`` to the index of the schedule's *actual* max
+    gap (often far below the tested value); each infeasible one moves ``lo`` past
+    the tested index.  With boundary gaps, ``lo`` starts at the coverage bound (the
+    longest stretch no contact covers, which every selection must wait through).
+    ``lo == hi`` proves G_hi optimal.
+    """
+    from gstk.model.build import build_gap_feasibility_model, gap_candidates_s
+
+    data = model.data
+    objective = model_objective(model)
+    constraints = model_constraints(model)
+    include = objective.include_boundary
+    candidates = np.unique(np.asarray(gap_candidates_s(data, include), float))
+    if len(candidates) == 0:
+        candidates = np.array([0.0])
+    search = _GapSearch(data, constraints, include, candidates, params, time_limit_s,
+                        build=build_gap_feasibility_model)
+    lo = int(np.searchsorted(candidates, coverage_lower_bound_s(data, include) - 1e-9)) if include else 0
+    lo = min(lo, len(candidates) - 1)
+    verdict, x = search.attempt(len(candidates) - 1)
+    if verdict is not Status.OPTIMAL:
+        return search.solution(objective, constraints, None, lo, None, verdict, model)
+    best, hi = x, search.index_of_gap(x, len(candidates) - 1)
+    while lo < hi:
+        if rel_gap is not None and candidates[hi] - candidates[lo] <= rel_gap * candidates[hi]:
+            break
+        mid = (lo + hi) // 2
+        verdict, x = search.attempt(mid)
+        if verdict is Status.OPTIMAL:
+            best, hi = x, search.index_of_gap(x, mid)
+        elif verdict is Status.INFEASIBLE:
+            lo = mid + 1
+        else:
+            break
+    within_gap = rel_gap is not None and candidates[hi] - candidates[lo] <= rel_gap * candidates[hi]
+    status = Status.OPTIMAL if lo >= hi or within_gap else Status.FEASIBLE
+    return search.solution(objective, constraints, best, min(lo, hi), hi, status, model)
+
+
+def coverage_lower_bound_s(data, include_boundary: bool = True) -> float:
+    """Return a lower bound on (4) with boundary gaps: the longest time no contact of a satellite covers.
+
+    If no contact of satellite k intersects (u, v), the last taken contact starting
+    before u ends by u and the next taken one starts at v or later (or the window
+    ends), so some gap of k is at least v - u, whatever is taken.
+    """
+    if not include_boundary:
+        return 0.0
+    worst = 0.0
+    for k in range(len(data.satellite_ids)):
+        mine = data.satellite_of_contact == k
+        worst = max(worst, longest_uncovered_s(data.aos_s[mine], data.los_s[mine], data.sim_duration_s))
+    return worst
+
+
+def longest_uncovered_s(aos_s: np.ndarray, los_s: np.ndarray, sim_duration_s: float) -> float:
+    """Return the longest stretch of [0, T_sim] that no interval [a, b] covers.
+
+    Examples
+    --------
+    >>> longest_uncovered_s(np.array([10.0, 15.0, 60.0]), np.array([30.0, 20.0, 70.0]), 100.0)
+    30.0
+    """
+    if len(aos_s) == 0:
+        return float(sim_duration_s)
+    order = np.argsort(aos_s, kind="stable")
+    a, b = np.asarray(aos_s, float)[order], np.asarray(los_s, float)[order]
+    reach = np.maximum.accumulate(b)  # latest LOS among contacts starting no later
+    holes = a[1:] - reach[:-1]
+    return float(max(a[0], sim_duration_s - reach[-1], np.max(holes, initial=0.0), 0.0))
+
+
+class _GapSearch:
+    """Bookkeeping of the exact gap search: one feasibility solve per tested candidate."""
+
+    def __init__(self, data, constraints, include, candidates, params, time_limit_s, *, build):
+        self.data, self.constraints, self.include = data, constraints, include
+        self.candidates, self.params, self.build = candidates, dict(params), build
+        self.deadline = None if time_limit_s is None else time.perf_counter() + float(time_limit_s)
+        self.n_solves, self.build_time_s, self.solve_time_s = 0, 0.0, 0.0
+        self.size = (0, 0)
+        self.infeasible_below: float | None = None
+        self.last_scip_status = ""
+        self.errors: list[str] = []
+
+    def attempt(self, index: int) -> tuple[Status, np.ndarray | None]:
+        """Solve the feasibility model at candidate ``index``: OPTIMAL (feasible), INFEASIBLE, or why not."""
+        params = dict(self.params)
+        if self.deadline is not None:
+            remaining = self.deadline - time.perf_counter()
+            if remaining <= 0:
+                self.last_scip_status = "timelimit"
+                return Status.NO_SOLUTION, None
+            params["limits/time"] = min(float(params.get("limits/time", remaining)), remaining)
+        params.pop("limits/gap", None)  # a feasibility question: the first feasible point answers it
+        gap_s = float(self.candidates[index])
+        feasibility = self.build(self.data, self.constraints, gap_s, self.include)
+        self.build_time_s += float(getattr(feasibility, "build_time_s", 0.0))
+        self.size = model_size(feasibility)
+        run = run_scip(feasibility.problem, feasibility.variables.x, params, warm_start=False)
+        self.n_solves += 1
+        self.solve_time_s += run.wall_time_s
+        self.last_scip_status = run.scip_status
+        if run.error and run.status is Status.ERROR:
+            self.errors.append(run.error)
+        log.debug("gap search: G=%.3f s -> SCIP %s", gap_s, run.scip_status)
+        if run.x is not None:
+            return Status.OPTIMAL, run.x > 0.5
+        return run.status, None
+
+    def index_of_gap(self, x: np.ndarray, tested: int) -> int:
+        """Return the index of the first candidate >= the actual max gap of selection ``x`` (<= tested)."""
+        from gstk.solution import max_gap_by_satellite_s
+
+        d = self.data
+        gaps = max_gap_by_satellite_s(d.aos_s[x], d.los_s[x], d.satellite_of_contact[x], len(d.satellite_ids),
+                                      d.sim_duration_s, include_boundary=self.include)
+        actual = float(gaps.max(initial=0.0))
+        index = int(np.searchsorted(self.candidates, actual - 1e-6 * max(1.0, actual)))
+        if index > tested:
+            log.warning("gap search: the feasibility model at G=%.6f s returned a schedule with max gap %.6f s",
+                        self.candidates[tested], actual)
+        return min(index, tested)
+
+    def solution(self, objective, constraints, best, lo, hi, status, model) -> Solution:
+        candidates = self.candidates
+        bound = float(candidates[lo]) if best is not None or status is Status.NO_SOLUTION else None
+        solution = Solution.from_selection(
+            self.data, best, status=status, objective_name=objective.builder, sense=objective.sense,
+            bound=bound, include_boundary=self.include,
+            build_time_s=float(getattr(model, "build_time_s", 0.0)) + self.build_time_s,
+            solve_time_s=self.solve_time_s, n_variables=self.size[0], n_constraints=self.size[1],
+            problem=problem_dict(objective, constraints), n_solves=self.n_solves,
+            solver_status=f"gap-search:{self.last_scip_status}",
+        )
+        if status is Status.OPTIMAL and solution.gap is not None and solution.gap <= _OPTIMAL_SNAP:
+            solution = _replace(solution, bound=solution.objective, gap=0.0)
+        return _replace(solution, message=self.message(status, lo, hi, solution))
+
+    def message(self, status, lo, hi, solution) -> str:
+        c = self.candidates
+        head = f"exact min-max-gap search: {self.n_solves} feasibility solve(s) over {len(c)} candidate gaps"
+        if status is Status.OPTIMAL and hi is not None:
+            below = f"no schedule has max gap below {c[hi]:.3f} s" if hi == 0 else \
+                f"infeasible at {c[hi - 1]:.3f} s, feasible at {c[hi]:.3f} s"
+            return f"{head}; {below}" + ("" if solution.gap in (0.0, None) else
+                                         f"; stopped within relative gap {100 * solution.gap:.2f}%")
+        if status is Status.FEASIBLE:
+            return f"{head}; stopped by a limit with max gap {c[hi]:.3f} s and bound {c[lo]:.3f} s"
+        detail = status_message(self.last_scip_status, status)
+        return f"{head}; at the largest candidate gap (gap rows inactive): {detail}" + (
+            f"; {self.errors[-1]}" if self.errors else "")
