@@ -59,6 +59,7 @@ DEFAULT_MIN_ELEVATION_DEG = 10.0
 AUTO_PROGRESS_ELEMENTS = 2e8
 _NEWTON_ITERATIONS = 10
 _POLISH_ITERATIONS = 4
+_ROWS_PER_BLOCK = 512
 
 COLUMNS = ("satellite_id", "station_id", "provider", "aos", "los", "duration_s", "max_elevation_deg",
            "t_max_elevation", "aos_clipped", "los_clipped", "aos_s", "los_s")
@@ -177,7 +178,8 @@ class _Sites:
     site_km: np.ndarray  # (S, 3) Earth-fixed position
     up: np.ndarray  # (S, 3) geodetic zenith
     sin_mask: np.ndarray  # (S,)
-    weights: np.ndarray  # (5, 2S): [r, |r|^2, 1] @ weights = [rho . up, |rho|^2]
+    to_height: np.ndarray  # (5, S): [r, |r|^2, 1] @ to_height = rho . up
+    to_range2: np.ndarray  # (5, S): [r, |r|^2, 1] @ to_range2 = |rho|^2
 
 
 def _station_geometry(stations: pd.DataFrame) -> _Sites:
@@ -198,12 +200,13 @@ def _station_geometry(stations: pd.DataFrame) -> _Sites:
         raise StationDataError(f"compute_contacts: stations rows {rows} have missing or out-of-range "
                                "lat_deg/lon_deg/alt_m/min_elevation_deg; fix or drop them", rows)
     site, up = orbits.station_ecef_km(lat, lon, alt), orbits.station_enu_axes(lat, lon)[:, 2]
-    weights = np.zeros((5, 2 * n))
-    weights[:3, :n], weights[4, :n] = up.T, -np.einsum("sk,sk->s", site, up)
-    weights[:3, n:], weights[3, n:], weights[4, n:] = -2 * site.T, 1.0, np.einsum("sk,sk->s", site, site)
+    to_height, to_range2 = np.zeros((5, n)), np.zeros((5, n))
+    to_height[:3], to_height[4] = up.T, -np.einsum("sk,sk->s", site, up)
+    to_range2[:3], to_range2[3], to_range2[4] = -2 * site.T, 1.0, np.einsum("sk,sk->s", site, site)
     provider = stations["provider"] if "provider" in stations else pd.Series([""] * n)
     return _Sites(np.asarray(stations["station_id"].astype(str), dtype=object),
-                  np.asarray(provider.astype(str), dtype=object), site, up, np.sin(np.radians(mask)), weights)
+                  np.asarray(provider.astype(str), dtype=object), site, up, np.sin(np.radians(mask)),
+                  to_height, to_range2)
 
 
 def _checked_step(step_s: float) -> float:
@@ -229,55 +232,79 @@ def _show_progress(progress: bool | None, size: float) -> bool:
 
 # ----------------------------------------------------------------------------- geometry
 
-def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.einsum("...k,...k->...", a, b)
+def _sin_elevation_and_rate(rho: np.ndarray, rho_rate: np.ndarray, up: np.ndarray):
+    """Return sin(el) = (rho . up) / |rho| and its time derivative for line-of-sight vectors ``(m, 3)``."""
+    n, n_rate = np.einsum("ij,ij->i", rho, up), np.einsum("ij,ij->i", rho_rate, up)
+    d2, rd = np.einsum("ij,ij->i", rho, rho), np.einsum("ij,ij->i", rho, rho_rate)
+    d = np.sqrt(d2)
+    return n / d, n_rate / d - n * rd / (d2 * d)
 
 
-def _sin_elevation_derivatives(rho, drho, up, ddrho=None):
-    """Return sin(el) and its first (and second) time derivative for line-of-sight ``rho``.
+def _polyval(coef: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return p(x) and p'(x) of many polynomials, ``coef[i]`` multiplying x**i (Horner)."""
+    p, dp = coef[-1], np.zeros_like(x)
+    for c in coef[-2::-1]:
+        dp = dp * x + p
+        p = p * x + c
+    return p, dp
 
-    ``sin el = N / D`` with ``N = rho . up`` and ``D = |rho|``; derivatives are in the time
-    unit of ``drho``/``ddrho``.
+
+def _polymul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return the coefficients of the products of polynomials ``a`` and ``b`` (ascending, per column)."""
+    out = np.zeros((len(a) + len(b) - 1, a.shape[1]))
+    for i, ai in enumerate(a):
+        out[i:i + len(b)] += ai * b
+    return out
+
+
+class _Arcs(NamedTuple):
+    """Line of sight over one grid step as cubic Hermite arcs, tau in [0, 1].
+
+    With rho(tau) = c0 + c1 tau + c2 tau^2 + c3 tau^3, ``n`` holds the coefficients of
+    N = rho . up (degree 3) and ``e`` those of E = |rho|^2 (degree 6), so sin(el) = N / sqrt(E).
     """
-    n, dn, d2 = _dot(rho, up), _dot(drho, up), _dot(rho, rho)
-    d, rd = np.sqrt(d2), _dot(rho, drho)
-    g, dg = n / d, dn / d - n * rd / (d2 * d)
-    if ddrho is None:
-        return g, dg
-    dd = rd / d  # D'
-    ddd = (_dot(drho, drho) + _dot(rho, ddrho)) / d - dd**2 / d  # D''
-    ddg = _dot(ddrho, up) / d - 2 * dn * dd / d2 - n * ddd / d2 + 2 * n * dd**2 / (d2 * d)
-    return g, dg, ddg
+
+    n: np.ndarray  # (4, m)
+    e: np.ndarray  # (7, m)
+
+    def sin_elevation(self, tau: np.ndarray) -> np.ndarray:
+        return _polyval(self.n, tau)[0] / np.sqrt(_polyval(self.e, tau)[0])
+
+    def mask_margin(self, tau: np.ndarray, sin_mask: np.ndarray):
+        """Return N - sin(mask) sqrt(E) (same sign and roots as sin el - sin mask) and its slope."""
+        n, n_rate = _polyval(self.n, tau)
+        e, e_rate = _polyval(self.e, tau)
+        d = np.sqrt(e)
+        return n - sin_mask * d, n_rate - sin_mask * e_rate / (2 * d)
+
+    def peak_tau(self) -> np.ndarray:
+        """Return tau of the highest point of each arc (an end when sin el is monotone on it)."""
+        order = np.arange(1, 7)[:, None]
+        # H = N' E - N E' / 2 = E^1.5 d(sin el)/dtau: a degree-8 polynomial with the rate's sign.
+        h = _polymul(self.n[1:] * order[:3], self.e) - 0.5 * _polymul(self.n, self.e[1:] * order)
+        h0, h1 = h[0], h.sum(axis=0)
+        turns = (h0 > 0) & (h1 < 0)
+        guess = np.where(turns, h0 / np.where(turns, h0 - h1, 1.0), 0.5)
+        m = len(h0)
+        tau = _bracketed_newton(lambda x: _polyval(h, x), np.zeros(m), np.ones(m), guess, False)
+        return np.where(h0 <= 0, 0.0, np.where(h1 >= 0, 1.0, tau))
 
 
-def _shifted(value_and_slope, offset):
-    """Return ``(value - offset, slope)``."""
-    return value_and_slope[0] - offset, value_and_slope[1]
+def _bracketed_newton(fun, lo, hi, x, increasing, tol=1e-10, iterations=30):
+    """Solve ``fun(x)[0] = 0`` in [lo, hi] for many functions at once; bisect when Newton leaves the bracket.
 
-
-class _Cubic(NamedTuple):
-    """Hermite arcs rho(tau) = c0 + c1 tau + c2 tau^2 + c3 tau^3, tau in [0, 1] over one grid step."""
-
-    c: np.ndarray  # (4, m, 3)
-    h: np.ndarray  # (m,) step length, s
-    up: np.ndarray  # (m, 3)
-
-    def sin_elevation(self, tau: np.ndarray):
-        """Return sin(el), d/dtau, d2/dtau2 at ``tau``."""
-        c0, c1, c2, c3 = self.c
-        t = tau[:, None]
-        rho = c0 + t * (c1 + t * (c2 + t * c3))
-        return _sin_elevation_derivatives(rho, c1 + t * (2 * c2 + 3 * t * c3), self.up, 2 * c2 + 6 * t * c3)
-
-
-def _bracketed_newton(fun, lo, hi, x, increasing, iterations=_NEWTON_ITERATIONS):
-    """Solve ``fun(x)[0] = 0`` in [lo, hi] for many functions at once; bisect when Newton leaves the bracket."""
+    ``increasing`` (bool or array) says whether each function rises through its root.
+    """
     for _ in range(iterations):
         value, slope = fun(x)
         right = (value < 0) == increasing
         lo, hi = np.where(right, x, lo), np.where(right, hi, x)
         step = x - value / slope
-        x = np.where((step >= lo) & (step <= hi), step, 0.5 * (lo + hi))
+        new = np.where((step >= lo) & (step <= hi), step, 0.5 * (lo + hi))
+        converged = not np.any(np.abs(new - x) > tol)
+        x = new
+        if converged:
+            break
     return x
 
 
@@ -298,7 +325,7 @@ class _Events(NamedTuple):
 
 
 class _Chunk(NamedTuple):
-    """Grid samples ``lo..hi`` of one chunk, owning events at samples/intervals ``a..b-1``."""
+    """Grid samples ``lo..lo+n-1`` of one chunk, owning events at samples/intervals ``a..b-1``."""
 
     lo: int
     a: int
@@ -307,6 +334,20 @@ class _Chunk(NamedTuple):
     r: np.ndarray  # (K, n, 3) ITRF km
     v: np.ndarray  # (K, n, 3) km/s
     f: np.ndarray  # (K, n, S) sin(el) - sin(mask)
+    last: np.ndarray  # (K,) last valid local sample (may be < 0 or >= n)
+
+
+class _Workspace:
+    """Reused buffers for one chunk: fresh 8 MB arrays per chunk would cost more in page faults than math."""
+
+    def __init__(self, rows: int, n_st: int):
+        self.basis = np.empty((rows, 5))
+        self.basis[:, 4] = 1.0
+        self.f, self.q = np.empty((rows, n_st)), np.empty((_ROWS_PER_BLOCK, n_st))
+        self.flags = [np.empty(rows * n_st, bool) for _ in range(3)]
+
+    def flags_like(self, i: int, shape: tuple[int, ...]) -> np.ndarray:
+        return self.flags[i][:int(np.prod(shape))].reshape(shape)
 
 
 class _Search:
@@ -325,33 +366,26 @@ class _Search:
         """Search every chunk; return their events."""
         if self.n_sat == 0 or self.n_st == 0:
             return []
-        self.sat_array = SatrecArray(self.satrecs)
-        n = len(self.grid)
-        per_chunk = max(8, CHUNK_ELEMENTS // (self.n_sat * self.n_st))
-        bounds = [(a, min(a + per_chunk, n)) for a in range(0, n, per_chunk)]
         from tqdm.auto import tqdm
 
-        return [self._chunk_events(a, b) for a, b in tqdm(bounds, desc="contacts", unit="chunk",
-                                                           disable=not progress)]
+        sat_array = SatrecArray(self.satrecs)
+        n = len(self.grid)
+        per_chunk = max(8, CHUNK_ELEMENTS // (self.n_sat * self.n_st))
+        work = _Workspace(self.n_sat * min(per_chunk + 2, n), self.n_st)
+        bounds = [(a, min(a + per_chunk, n)) for a in range(0, n, per_chunk)]
+        return [self._chunk_events(self._chunk(sat_array, a, b, work), work)
+                for a, b in tqdm(bounds, desc="contacts", unit="chunk", disable=not progress)]
 
     # --- grid ---------------------------------------------------------------
-    def _chunk_events(self, a: int, b: int) -> _Events:
+    def _chunk(self, sat_array: SatrecArray, a: int, b: int, work: _Workspace) -> _Chunk:
+        """Propagate samples ``a-1..b`` of every satellite and evaluate the mask margin at every station."""
         lo, hi = max(a - 1, 0), min(b, len(self.grid) - 1)
         t = self.grid[lo:hi + 1]
         jd, fr = np.full(len(t), self.jd0), self.fr0 + t / SECONDS_PER_DAY
-        r, v, error = orbits.teme_states_km(self.sat_array, jd, fr)
+        r, v, error = orbits.teme_states_km(sat_array, jd, fr)
         self._note_errors(error, lo)
         r, v = orbits.teme_to_itrf(r, jd, fr, v)
-        chunk = _Chunk(lo, a, b, t, r, v, self._mask_margin(r))
-        max_pair, max_t, max_sin, short = self._culminations(chunk)
-        root_pair, root_t, rising = self._roots(chunk, short)
-        open_pair, close_pair, close_t, close_sin = self._boundary_states(chunk)
-        return _Events(root_pair, root_t, rising,
-                       np.concatenate([max_pair, open_pair, close_pair]),
-                       np.concatenate([max_t, np.zeros(len(open_pair)), close_t]),
-                       np.concatenate([max_sin, chunk.f[open_pair // self.n_st, 0, open_pair % self.n_st]
-                                       + self.sites.sin_mask[open_pair % self.n_st], close_sin]),
-                       open_pair, close_pair, close_t)
+        return _Chunk(lo, a, b, t, r, v, self._mask_margin(r, work), self.last_valid - lo)
 
     def _note_errors(self, error: np.ndarray, lo: int) -> None:
         """Record the first SGP4 error of each satellite and warn once about it."""
@@ -367,166 +401,177 @@ class _Search:
                 "are dropped and earlier windows kept. Fix: use a fresher TLE or end the window earlier"),
                 stacklevel=6)
 
-    def _mask_margin(self, r: np.ndarray) -> np.ndarray:
-        """Return sin(el) - sin(mask), shape (K, n, S), from one (K n, 5) @ (5, 2S) product."""
-        k, n, _ = r.shape
-        basis = np.empty((k * n, 5))
-        basis[:, :3] = r.reshape(-1, 3)
-        basis[:, 3] = _dot(basis[:, :3], basis[:, :3])
-        basis[:, 4] = 1.0
-        both = basis @ self.sites.weights
-        s = self.n_st
-        f = np.divide(both[:, :s], np.sqrt(both[:, s:]))
-        f -= self.sites.sin_mask
-        return f.reshape(k, n, s)
+    def _mask_margin(self, r: np.ndarray, work: _Workspace) -> np.ndarray:
+        """Return sin(el) - sin(mask), shape (K, n, S), from (rows, 5) @ (5, S) products.
 
-    # --- culminations -------------------------------------------------------
-    def _max_candidates(self, c: _Chunk):
+        Blocks of ``_ROWS_PER_BLOCK`` rows stay in cache and keep BLAS single-threaded, which is
+        faster for these thin products than threads that wait for each other.
+        """
+        k, n, _ = r.shape
+        rows = k * n
+        basis, f, q = work.basis[:rows], work.f[:rows], work.q
+        basis[:, :3] = r.reshape(-1, 3)
+        np.einsum("ij,ij->i", basis[:, :3], basis[:, :3], out=basis[:, 3])
+        for i in range(0, rows, _ROWS_PER_BLOCK):
+            fb = f[i:i + _ROWS_PER_BLOCK]
+            qb = q[:len(fb)]
+            np.matmul(basis[i:i + _ROWS_PER_BLOCK], self.sites.to_height, out=fb)  # rho . up
+            np.matmul(basis[i:i + _ROWS_PER_BLOCK], self.sites.to_range2, out=qb)  # |rho|^2
+            np.sqrt(qb, out=qb)
+            np.divide(fb, qb, out=fb)
+            np.subtract(fb, self.sites.sin_mask, out=fb)
+        return f.reshape(k, n, self.n_st)
+
+    def _chunk_events(self, c: _Chunk, work: _Workspace) -> _Events:
+        """Return the chunk's roots, culminations and boundary states."""
+        crossings = self._crossings(c, work)
+        max_pair, max_t, max_sin, short = self._culminations(c, work)
+        root_pair, root_t, rising = self._roots(c, crossings, short)
+        open_pair, open_sin, close_pair, close_t, close_sin = self._boundary_states(c)
+        return _Events(root_pair, root_t, rising, np.concatenate([max_pair, open_pair, close_pair]),
+                       np.concatenate([max_t, np.zeros(len(open_pair)), close_t]),
+                       np.concatenate([max_sin, open_sin, close_sin]), open_pair, close_pair, close_t)
+
+    # --- detection ----------------------------------------------------------
+    def _crossings(self, c: _Chunk, work: _Workspace):
+        """Return (k, j, s) of grid intervals j..j+1 owned by the chunk where the margin changes sign."""
+        k_n, n, s_n = c.f.shape
+        up = np.greater(c.f, 0, out=work.flags_like(0, c.f.shape))
+        change = np.not_equal(up[:, 1:], up[:, :-1], out=work.flags_like(1, (k_n, n - 1, s_n)))
+        k, j, s = _unravel(np.flatnonzero(change), n - 1, s_n)
+        own = (c.lo + j >= c.a) & (c.lo + j < c.b) & (j + 1 <= c.last[k])
+        return k[own], j[own], s[own]
+
+    def _max_candidates(self, c: _Chunk, work: _Workspace):
         """Return (k, j, s, side) of discrete maxima worth refining; side -1 start, 0 inside, +1 end."""
-        f, last = c.f, self.last_valid - c.lo  # last valid local sample per satellite
+        f, last = c.f, c.last
+        k_n, n, s_n = f.shape
         mid = f[:, 1:-1]
-        k, j, s = np.nonzero((mid >= f[:, :-2]) & (mid > f[:, 2:]))
+        peak = np.greater_equal(mid, f[:, :-2], out=work.flags_like(1, mid.shape))
+        peak &= np.greater(mid, f[:, 2:], out=work.flags_like(2, mid.shape))
+        k, j, s = _unravel(np.flatnonzero(peak), n - 2, s_n)
         j = j + 1
         own = (c.lo + j >= c.a) & (c.lo + j < c.b) & (j < last[k])
         k, j, s = k[own], j[own], s[own]
-        rise = 2 * np.maximum(f[k, j, s] - f[k, j - 1, s], f[k, j, s] - f[k, j + 1, s])
-        near = f[k, j, s] + rise + NEAR_MISS_SLACK > 0
+        value = f[k, j, s]
+        rise = 2 * np.maximum(value - f[k, j - 1, s], value - f[k, j + 1, s])
+        near = value + rise + NEAR_MISS_SLACK > 0
         parts = [(k[near], j[near], s[near], np.zeros(near.sum(), int))]
         if c.lo == 0:
             ks, ss = np.nonzero((f[:, 0] > f[:, 1]) & (last[:, None] >= 1))
-            parts.append(self._boundary_candidates(f, ks, np.zeros_like(ks), ss, 1, -1))
-        ends = np.flatnonzero((self.last_valid >= max(c.a, 1)) & (self.last_valid < c.b))
+            parts.append(_boundary_candidates(f, ks, np.zeros_like(ks), ss, 1, -1))
+        ends = self._ending(c)
         if len(ends):
             jl = last[ends]
             ke, se = np.nonzero(f[ends, jl] >= f[ends, jl - 1])
-            parts.append(self._boundary_candidates(f, ends[ke], jl[ke], se, -1, 1))
+            parts.append(_boundary_candidates(f, ends[ke], jl[ke], se, -1, 1))
         return (np.concatenate(p) for p in zip(*parts))
 
-    @staticmethod
-    def _boundary_candidates(f, k, j, s, neighbour, side):
-        near = f[k, j, s] + 2 * (f[k, j, s] - f[k, j + neighbour, s]) + NEAR_MISS_SLACK > 0
-        return k[near], j[near], s[near], np.full(near.sum(), side)
+    def _ending(self, c: _Chunk) -> np.ndarray:
+        """Return the satellites whose last valid sample (end of window or SGP4 failure) this chunk owns."""
+        return np.flatnonzero((self.last_valid >= max(c.a, 1)) & (self.last_valid < c.b))
 
-    def _culminations(self, c: _Chunk):
+    # --- refinement ---------------------------------------------------------
+    def _culminations(self, c: _Chunk, work: _Workspace):
         """Refine culminations; return (pair, t, sin el) of kept ones and the short-pass brackets."""
-        k, j, s, side = self._max_candidates(c)
+        k, j, s, side = self._max_candidates(c, work)
         sin_mask = self.sites.sin_mask[s]
-        _, rate = _sin_elevation_derivatives(c.r[k, j] - self.sites.site_km[s], c.v[k, j], self.sites.up[s])
+        _, rate = _sin_elevation_and_rate(c.r[k, j] - self.sites.site_km[s], c.v[k, j], self.sites.up[s])
         right = rate > 0  # the peak is after the sample
         move = ~((right & (side == 1)) | (~right & (side == -1)))  # else a clipped window peaks at its edge
         interval = np.where(right, j, j - 1)[move]
-        cubic = self._cubic(c, k[move], interval, s[move])
-        tau = self._peak_tau(cubic)
-        g, _, curvature = cubic.sin_elevation(tau)
-        h = c.t[interval + 1] - c.t[interval]
+        arcs = self._arcs(c, k[move], interval, s[move])
+        tau = arcs.peak_tau()
         t_max, value = c.t[j].copy(), c.f[k, j, s] + sin_mask
-        t_max[move], value[move] = c.t[interval] + tau * h, g
+        t_max[move] = c.t[interval] + tau * (c.t[interval + 1] - c.t[interval])
+        value[move] = arcs.sin_elevation(tau)
         inside, above = c.f[k, j, s] > 0, value > sin_mask
-        polish = (inside | above)[move]
-        moved = np.flatnonzero(move)[polish]
-        t_max[moved], value[moved] = self._polish_peaks(k[moved], s[moved], t_max[moved], value[moved],
-                                                        curvature[polish] / h[polish] ** 2)
         short = (above & ~inside)[move]
         brackets = (k[move][short], interval[short], s[move][short], tau[short])
         keep = inside | above
         return k[keep] * self.n_st + s[keep], t_max[keep], value[keep], brackets
 
-    @staticmethod
-    def _peak_tau(cubic: _Cubic) -> np.ndarray:
-        """Return tau of the maximum of sin(el) on each arc (an end when the rate does not change sign)."""
-        m = len(cubic.h)
-        rate0, rate1 = cubic.sin_elevation(np.zeros(m))[1], cubic.sin_elevation(np.ones(m))[1]
-        guess = np.clip(rate0 / np.where(rate0 - rate1 > 0, rate0 - rate1, 1.0), 0.0, 1.0)
-        tau = _bracketed_newton(lambda x: cubic.sin_elevation(x)[1:], np.zeros(m), np.ones(m), guess, False)
-        return np.where(rate0 <= 0, 0.0, np.where(rate1 >= 0, 1.0, tau))
-
-    def _polish_peaks(self, k, s, t, value, curvature):
-        """One Newton step on the exact SGP4 rate (curvature from the cubic, 1/s^2); exact peak value."""
-        if len(k) == 0:
-            return t, value
-        g, rate = self._exact(k, s, t)
-        step = np.clip(-rate / np.where(curvature < 0, curvature, -np.inf), -1.0, 1.0)
-        exact_value = g + rate * step + 0.5 * curvature * step**2
-        ok = np.isfinite(exact_value)
-        return np.where(ok, t + step, t), np.where(ok, exact_value, value)
-
-    # --- roots --------------------------------------------------------------
-    def _roots(self, c: _Chunk, short):
+    def _roots(self, c: _Chunk, crossings, short):
         """Return (pair, t, rising) of every mask crossing owned by the chunk, exact to SGP4."""
-        f, last = c.f, self.last_valid - c.lo
-        up = f > 0
-        k, j, s = np.nonzero(up[:, 1:] != up[:, :-1])
-        own = (c.lo + j >= c.a) & (c.lo + j < c.b) & (j + 1 <= last[k])
-        k, j, s = k[own], j[own], s[own]
-        rising = up[k, j + 1, s]
-        f0, f1 = f[k, j, s], f[k, j + 1, s]
+        k, j, s = crossings
+        rising = c.f[k, j + 1, s] > 0
+        f0, f1 = c.f[k, j, s], c.f[k, j + 1, s]
         ks, js, ss, peak = short
-        n_short = len(ks)
-        k = np.concatenate([k, ks, ks])
-        j = np.concatenate([j, js, js])
-        s = np.concatenate([s, ss, ss])
+        n_cross, n_short = len(k), len(ks)
+        k, j, s = (np.concatenate([x, y, y]) for x, y in ((k, ks), (j, js), (s, ss)))
         rising = np.concatenate([rising, np.ones(n_short, bool), np.zeros(n_short, bool)])
-        lo = np.concatenate([np.zeros(len(f0)), np.zeros(n_short), peak])
-        hi = np.concatenate([np.ones(len(f0)), peak, np.ones(n_short)])
-        cubic = self._cubic(c, k, j, s)
-        sin_mask = self.sites.sin_mask[s]
+        lo = np.concatenate([np.zeros(n_cross + n_short), peak])
+        hi = np.concatenate([np.ones(n_cross), peak, np.ones(n_short)])
         guess = np.concatenate([f0 / (f0 - f1), 0.5 * peak, 0.5 * (1 + peak)])
-        tau = _bracketed_newton(lambda x: _shifted(cubic.sin_elevation(x)[:2], sin_mask), lo, hi, guess, rising)
+        arcs, sin_mask = self._arcs(c, k, j, s), self.sites.sin_mask[s]
+        tau = _bracketed_newton(lambda x: arcs.mask_margin(x, sin_mask), lo, hi, guess, rising)
         h = c.t[j + 1] - c.t[j]
-        t = self._polish_roots(k, s, c.t[j] + tau * h, c.t[j] + lo * h, c.t[j] + hi * h)
+        t = self._polished_roots(k, s, c.t[j] + tau * h, c.t[j] + lo * h, c.t[j] + hi * h)
         return k * self.n_st + s, t, rising
 
-    def _polish_roots(self, k, s, t, t_lo, t_hi):
+    def _polished_roots(self, k, s, t, t_lo, t_hi):
         """Newton steps on exact SGP4 elevation until they are below ``TIME_TOLERANCE_S``."""
         active = np.arange(len(t))
         for _ in range(_POLISH_ITERATIONS):
             if len(active) == 0:
                 break
             g, rate = self._exact(k[active], s[active], t[active])
-            step = -(g - self.sites.sin_mask[s[active]]) / rate
-            new = np.clip(t[active] + step, t_lo[active], t_hi[active])
+            new = np.clip(t[active] - (g - self.sites.sin_mask[s[active]]) / rate, t_lo[active], t_hi[active])
             ok = np.isfinite(new)
             moved = np.abs(new - t[active])
             t[active[ok]] = new[ok]
             active = active[ok & (moved > TIME_TOLERANCE_S)]
         return t
 
-    # --- helpers ------------------------------------------------------------
-    def _cubic(self, c: _Chunk, k, j, s) -> _Cubic:
+    def _arcs(self, c: _Chunk, k, j, s) -> _Arcs:
         """Return the Hermite arcs of satellites ``k`` over local intervals ``j`` seen from stations ``s``."""
-        h = c.t[j + 1] - c.t[j]
+        h = (c.t[j + 1] - c.t[j])[:, None]
         p0, p1 = c.r[k, j] - self.sites.site_km[s], c.r[k, j + 1] - self.sites.site_km[s]
-        v0, v1 = c.v[k, j] * h[:, None], c.v[k, j + 1] * h[:, None]
-        coeffs = np.stack([p0, v0, 3 * (p1 - p0) - 2 * v0 - v1, 2 * (p0 - p1) + v0 + v1])
-        return _Cubic(coeffs, h, self.sites.up[s])
+        v0, v1 = c.v[k, j] * h, c.v[k, j + 1] * h
+        coeffs = (p0, v0, 3 * (p1 - p0) - 2 * v0 - v1, 2 * (p0 - p1) + v0 + v1)
+        up = self.sites.up[s]
+        n = np.stack([np.einsum("ij,ij->i", ci, up) for ci in coeffs])
+        e = np.zeros((7, len(k)))
+        for i_a, ca in enumerate(coeffs):
+            for i_b in range(i_a, 4):
+                e[i_a + i_b] += (1 if i_a == i_b else 2) * np.einsum("ij,ij->i", ca, coeffs[i_b])
+        return _Arcs(n, e)
 
     def _exact(self, k, s, t):
         """Return exact SGP4 sin(el) and its rate (1/s) for satellites ``k``, stations ``s``, times ``t``."""
         r, v = np.full((len(k), 3), np.nan), np.full((len(k), 3), np.nan)
         fr = self.fr0 + t / SECONDS_PER_DAY
         order = np.argsort(k, kind="stable")
-        cuts = np.flatnonzero(np.diff(k[order])) + 1
-        for idx in np.split(order, cuts) if len(order) else []:
+        for idx in np.split(order, np.flatnonzero(np.diff(k[order])) + 1) if len(order) else []:
             error, r_i, v_i = self.satrecs[k[idx[0]]].sgp4_array(np.full(len(idx), self.jd0), fr[idx])
             good = error == 0
             r[idx[good]], v[idx[good]] = r_i[good], v_i[good]
-        jd = np.full(len(k), self.jd0)
-        r, v = orbits.teme_to_itrf(r, jd, fr, v)
-        return _sin_elevation_derivatives(r - self.sites.site_km[s], v, self.sites.up[s])
+        r, v = orbits.teme_to_itrf(r, np.full(len(k), self.jd0), fr, v)
+        return _sin_elevation_and_rate(r - self.sites.site_km[s], v, self.sites.up[s])
 
     def _boundary_states(self, c: _Chunk):
-        """Return pairs open at start, and pairs open at their last valid sample with time and sin el."""
-        f, last = c.f, self.last_valid - c.lo
-        open_pair = np.empty(0, int)
-        if c.lo == 0:
-            ko, so = np.nonzero((f[:, 0] > 0) & (self.last_valid[:, None] >= 1))
-            open_pair = ko * self.n_st + so
-        ends = np.flatnonzero((self.last_valid >= max(c.a, 1)) & (self.last_valid < c.b))
+        """Return pairs open at start (with sin el), and pairs open at their last valid sample (t, sin el)."""
+        f, last, mask = c.f, c.last, self.sites.sin_mask
+        ko, so = np.nonzero((f[:, 0] > 0) & (self.last_valid[:, None] >= 1)) if c.lo == 0 else (
+            np.empty(0, int), np.empty(0, int))
+        ends = self._ending(c)
         kc, sc = np.nonzero(f[ends, last[ends]] > 0)
         kc = ends[kc]
-        close_t = c.t[last[kc]]
-        close_sin = f[kc, last[kc], sc] + self.sites.sin_mask[sc]
-        return open_pair, kc * self.n_st + sc, close_t, close_sin
+        return (ko * self.n_st + so, f[ko, 0, so] + mask[so],
+                kc * self.n_st + sc, c.t[last[kc]], f[kc, last[kc], sc] + mask[sc])
+
+
+def _unravel(flat: np.ndarray, n: int, s_n: int):
+    """Return (k, j, s) of flat indices into an array of shape (K, n, s_n)."""
+    k, rest = np.divmod(flat, n * s_n)
+    j, s = np.divmod(rest, s_n)
+    return k, j, s
+
+
+def _boundary_candidates(f, k, j, s, neighbour, side):
+    """Keep boundary maxima whose peak could clear the mask (same bound as inside, one-sided)."""
+    near = f[k, j, s] + 2 * (f[k, j, s] - f[k, j + neighbour, s]) + NEAR_MISS_SLACK > 0
+    return k[near], j[near], s[near], np.full(near.sum(), side)
 
 
 # ----------------------------------------------------------------------------- assembly

@@ -47,7 +47,6 @@ CELESTRAK_GP_URL = "https://celestrak.org/NORAD/elements/gp.php"
 TROPICAL_YEAR_DAYS = 365.2421897
 _SGP4_EPOCH0 = pd.Timestamp("1949-12-31T00:00:00Z")  # sgp4init counts epoch days from here
 _JD_UNIX_EPOCH = 2440587.5
-_JD_J2000 = 2451545.0
 _FORMATS = {"tle": "tle", "3le": "tle", "2le": "tle", "txt": "tle", "omm-json": "omm-json",
             "json": "omm-json", "omm-csv": "omm-csv", "csv": "omm-csv", "omm-xml": "omm-xml",
             "xml": "omm-xml"}
@@ -201,8 +200,8 @@ class Satellites:
             columns = np.broadcast_arrays(*(np.atleast_1d(np.asarray(v, dtype=float)).ravel() for v in (
                 a_km, eccentricity, inclination_deg, raan_deg, arg_perigee_deg, mean_anomaly_deg, bstar)))
         except ValueError as exc:
-            raise SatelliteDataError(f"Element arrays have different lengths ({exc}).\nFix: give scalars "
-                                     "or arrays of one common length.") from None
+            raise SatelliteDataError(f"Elements must be numbers, or arrays of one common length ({exc}).\n"
+                                     "Fix: give scalars or equally long arrays.") from None
         count = max(len(columns[0]), _epoch_count(epoch))
         columns = [np.broadcast_to(c, count) if len(c) == 1 else c for c in columns]
         ids = _labels(ids, count, "SAT")
@@ -536,14 +535,17 @@ def _satrec(satellite_id: str, epoch: pd.Timestamp, a_km: float, e: float, i_deg
     """Return an sgp4init'd Satrec; SatelliteDataError if SGP4 flags it at init or at epoch."""
     no_kozai_rad_min = np.sqrt(MU_EARTH_KM3_S2 / a_km**3) * 60.0
     epoch_days = (epoch - _SGP4_EPOCH0) / pd.Timedelta(days=1)
+    # Subnormal floats flushed to zero: SDP4 divides by sin(i) and returns NaN for i ~ 1e-313 rad.
+    e, bstar, argp, inc, mo, node = (0.0 if abs(x) < np.finfo(float).tiny else float(x) for x in (
+        e, bstar, np.radians(argp_deg % 360), np.radians(i_deg), np.radians(m_deg % 360),
+        np.radians(raan_deg % 360)))
     satrec = Satrec()
-    satrec.sgp4init(WGS72, "i", 0, epoch_days, bstar, 0.0, 0.0, e, np.radians(argp_deg % 360),
-                    np.radians(i_deg), np.radians(m_deg % 360), no_kozai_rad_min,
-                    np.radians(raan_deg % 360))
-    error = satrec.error or satrec.sgp4(satrec.jdsatepoch, satrec.jdsatepochF)[0]
-    if error:
-        raise SatelliteDataError(f"SGP4 rejects the elements of {satellite_id!r}: "
-                                 f"{SGP4_ERRORS.get(error, error)}.")
+    satrec.sgp4init(WGS72, "i", 0, epoch_days, bstar, 0.0, 0.0, e, argp, inc, mo, no_kozai_rad_min, node)
+    error, position_km, _ = satrec.sgp4(satrec.jdsatepoch, satrec.jdsatepochF)
+    if satrec.error or error or not np.all(np.isfinite(position_km)):
+        code = satrec.error or error
+        raise SatelliteDataError(f"SGP4 rejects the elements of {satellite_id!r} at epoch: "
+                                 f"{SGP4_ERRORS.get(code, 'non-finite position')}.")
     return satrec
 
 

@@ -9,12 +9,14 @@ limits are statuses, not exceptions.
 Two details of cvxpy 1.9's SCIP interface shape this module:
 
 * it ignores ``warm_start`` and forgets the SCIP model when it raises (a time
-  limit without an incumbent raises ``SolverError``).  :class:`_Scip`, a
-  subclass registered as a cvxpy *custom solver*, keeps a handle on the live
-  PySCIPOpt model and passes the current values of the cvxpy variables to SCIP
-  as a partial solution (SCIP's ``completesol`` heuristic finishes it);
+  limit without an incumbent raises ``SolverError``).  :func:`run_scip` runs
+  cvxpy's own SCIP chain (``get_problem_data`` / ``unpack_results``, reusing the
+  compilation cached by ``build_model``) but makes the SCIP call with
+  :class:`_Scip`, a subclass that keeps a handle on the live PySCIPOpt model and
+  passes the current values of the cvxpy variables to SCIP as a partial
+  solution (SCIP's ``completesol`` heuristic finishes it);
 * the objective reaches SCIP negated for maximization and without its constant
-  term; :func:`run_scip` undoes both for the bounds.
+  term; :func:`run_scip` undoes both for the bound.
 
 The exact min-max-gap objective (4) is solved by a search over the finite set
 of candidate gap values (:func:`solve_min_max_gap_exact`), each step a
@@ -34,6 +36,7 @@ import cvxpy as cp
 import numpy as np
 from cvxpy.reductions.solvers import utilities as cvxpy_utilities
 from cvxpy.reductions.solvers.conic_solvers.scip_conif import SCIP as _CvxpyScip
+from cvxpy.settings import PARAM_PROB
 
 from gstk.errors import GstkError
 from gstk.model.specs import MaxContactGap, MinMaxGap, Spec
@@ -147,29 +150,18 @@ def scip_parameters(*, time_limit_s: float | None = None, rel_gap: float | None 
 class _Scip(_CvxpyScip):
     """cvxpy's SCIP interface plus a warm start and a handle on the live PySCIPOpt model."""
 
-    def __init__(self) -> None:
+    def __init__(self, start: np.ndarray | None = None) -> None:
         super().__init__()
+        self.start = start
         self.scip_model = None
-        self.offset = 0.0
-        self._start: np.ndarray | None = None
 
     def name(self) -> str:
-        return "GSTK_SCIP"  # a custom solver must not reuse an official name
-
-    def apply(self, problem):
-        data, inverse = super().apply(problem)
-        self.offset = float(np.sum(inverse.get("offset", 0.0)))
-        data["gstk_start"] = cvxpy_utilities.stack_vals(problem.variables, np.nan)
-        return data, inverse
-
-    def solve_via_data(self, data, warm_start, verbose, solver_opts, solver_cache=None):
-        self._start = data.get("gstk_start") if warm_start else None
-        return super().solve_via_data(data, warm_start, verbose, solver_opts, solver_cache)
+        return "GSTK_SCIP"
 
     def _solve(self, model, variables, constraints, data, dims):
         self.scip_model = model
-        start = self._start
-        if start is not None and np.isfinite(start).any():
+        start = self.start
+        if start is not None and len(start) == len(variables) and np.isfinite(start).any():
             partial = model.createPartialSol()
             for var, value in zip(variables, start):
                 if np.isfinite(value):
@@ -197,16 +189,23 @@ class ScipRun:
 def run_scip(problem: cp.Problem, x: cp.Variable, params: dict[str, Any], *, warm_start: bool = True) -> ScipRun:
     """Solve ``problem`` with SCIP; return the status, the values of ``x`` and both bounds.
 
-    Never raises for solver outcomes: a cvxpy ``SolverError`` (e.g. a time limit
-    without incumbent) is read back from the live SCIP model.
+    Goes through cvxpy's own chain for SCIP (``get_problem_data(cp.SCIP)``, reusing
+    the compilation ``build_model`` cached) and ``unpack_results``; only the last
+    step, the SCIP call, is :class:`_Scip`.  Never raises for solver outcomes: a
+    cvxpy ``SolverError`` (e.g. a time limit without incumbent) is read back from
+    the live SCIP model.
     """
-    solver = _Scip()
     started = time.perf_counter()
-    error = ""
+    solver, error = _Scip(), ""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # cvxpy's "Solution may be inaccurate" at limits
         try:
-            problem.solve(solver=solver, warm_start=warm_start, scip_params=dict(params))
+            data, chain, inverse = problem.get_problem_data(cp.SCIP)
+            offset = float(np.sum(inverse[-1].get("offset", 0.0)))
+            if warm_start:
+                solver.start = cvxpy_utilities.stack_vals(data[PARAM_PROB].variables, np.nan)
+            raw = solver.solve_via_data(data, warm_start, False, {"scip_params": dict(params)})
+            problem.unpack_results(raw, chain, inverse)
         except cp.error.SolverError as exc:
             error = str(exc)
         except Exception as exc:  # noqa: BLE001 - a failing solver is a status, not an exception
@@ -221,8 +220,8 @@ def run_scip(problem: cp.Problem, x: cp.Variable, params: dict[str, Any], *, war
     primal = float(problem.value) if has_incumbent and problem.value is not None else None
     dual = None
     if scip.getStatus() not in ("infeasible", "inforunbd", "unbounded"):
-        raw = scip.getDualbound()
-        dual = None if scip.isInfinity(abs(raw)) else sign * (raw + solver.offset)
+        raw_bound = scip.getDualbound()
+        dual = None if scip.isInfinity(abs(raw_bound)) else sign * (raw_bound + offset)
     return ScipRun(scip.getStatus(), values, primal, dual, elapsed, error)
 
 
@@ -301,6 +300,8 @@ def solve(model, *, time_limit_s: float | None = None, rel_gap: float | None = N
     objective = model_objective(model)
     if isinstance(objective, MinMaxGap) and objective.form == "exact":
         return solve_min_max_gap_exact(model, params=params, time_limit_s=time_limit_s, rel_gap=rel_gap)
+    if warm_start and getattr(model, "warm_start", None):
+        set_start_values(model, model.warm_start)
     run = run_scip(model.problem, model.variables.x, params, warm_start=warm_start)
     constraints = model_constraints(model)
     scale = float(getattr(model, "objective_scale", 1.0))
@@ -322,6 +323,17 @@ def solve(model, *, time_limit_s: float | None = None, rel_gap: float | None = N
     if run.primal is not None and solution.objective is not None:
         _check_objective(run.primal * scale, solution.objective, objective.builder)
     return _replace(solution, message=message)
+
+
+def set_start_values(model, values: dict[str, np.ndarray]) -> None:
+    """Set the cvxpy values of the model's variables named in ``values`` (the next solve's start)."""
+    by_name = {var.name(): var for var in model.problem.variables()}
+    for name, value in values.items():
+        var = by_name.get(name)
+        if var is None:
+            raise GstkError(f"warm start names variable {name!r}, which the model lacks; "
+                            f"expected some of {sorted(by_name)}")
+        var.value = np.asarray(value, float).reshape(var.shape)
 
 
 def _snap_optimal(solution: Solution) -> Solution:
@@ -360,7 +372,8 @@ def solve_min_max_gap_exact(model, *, params: dict[str, Any], time_limit_s: floa
     longest stretch no contact covers, which every selection must wait through).
     ``lo == hi`` proves G_hi optimal.
     """
-    from gstk.model.build import build_gap_feasibility_model, gap_candidates_s
+    from gstk.model.build import build_gap_feasibility_model
+    from gstk.model.gaps import gap_candidates_s
 
     data = model.data
     objective = model_objective(model)

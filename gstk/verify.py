@@ -49,7 +49,8 @@ REL_TOL = 1e-6
 ONE_CENT = 0.01
 #: Data: one bit; volumes are rate x seconds products near 1e12, so this only matters near 0.
 ONE_BIT = 1.0
-#: Time: contact tables carry microseconds and JSON round trips keep milliseconds.
+#: Time: contact tables carry microseconds and JSON round trips keep milliseconds.  Times are
+#: compared absolutely (a relative 1e-6 of a week would be 0.6 s, more than a timestamp's error).
 ONE_MILLISECOND = 1e-3
 
 _SOLVED = ("OPTIMAL", "FEASIBLE")
@@ -69,6 +70,7 @@ class Violation:
 
 
 def _tol(reference: float, unit: float) -> float:
+    """Return the allowed difference for money and data: REL_TOL relative, at least one ``unit``."""
     return max(unit, REL_TOL * abs(float(reference)))
 
 
@@ -395,7 +397,7 @@ def _max_contact_gap(data, spec, x, y, z):
     """(13): every satellite's largest gap <= G_max."""
     out = []
     for k, gap in _gaps_by_satellite(data, x, spec.include_boundary).items():
-        if gap - spec.gap_s > _tol(spec.gap_s, ONE_MILLISECOND):
+        if gap - spec.gap_s > ONE_MILLISECOND:
             out.append(Violation(spec.builder, f"satellite {k} waits {gap:.3f} s > {spec.gap_s:.3f} s",
                                  gap - spec.gap_s))
     return out
@@ -577,11 +579,13 @@ def _mapping(values) -> dict:
 
 
 def _compare(check: str, what: str, reported, expected: float, unit: float, unit_name: str) -> list[Violation]:
+    """Return a violation unless ``reported`` equals ``expected`` within tolerance (times: absolute)."""
+    tol = ONE_MILLISECOND if unit_name == "s" else _tol(expected, unit)
     try:
         reported = float(reported)
     except (TypeError, ValueError):
         reported = float("nan")
-    if np.isfinite(reported) and abs(reported - expected) <= _tol(expected, unit):
+    if np.isfinite(reported) and abs(reported - expected) <= tol:
         return []
     return [Violation(check, f"reported {what} {reported:.9g} {unit_name} but the contacts give "
                              f"{expected:.9g} {unit_name}", abs(reported - expected))]

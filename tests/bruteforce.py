@@ -133,7 +133,7 @@ def _feasible(data: VerificationData, arr: _Arrays, X: np.ndarray) -> np.ndarray
         elif isinstance(spec, specs.SatelliteContactExclusion):  # (12)
             ok &= ~(_max_overlapping(arr, X, arr.sat) > spec.max_links).any(1)
         elif isinstance(spec, specs.MaxContactGap):  # (13)
-            ok &= (_gaps(arr, X, K, T, spec.include_boundary) <= spec.gap_s + _tol(spec.gap_s, ONE_MILLISECOND)).all(1)
+            ok &= (_gaps(arr, X, K, T, spec.include_boundary) <= spec.gap_s + ONE_MILLISECOND).all(1)
         elif isinstance(spec, specs.MaxProviders):  # (14)
             ok &= Z.sum(1) <= spec.count
         elif isinstance(spec, specs.MinContactsPerPeriod):  # (16)

@@ -356,7 +356,8 @@ def test_elements_round_trip_through_sgp4():
     (dict(altitude_km=500.0, inclination_deg=181.0), "inclination_deg is 181, expected in \\[0, 180\\]"),
     (dict(altitude_km=[500.0, 600.0], eccentricity=[0.0, 0.2], inclination_deg=50.0), "Satellite 1 .*perigee"),
     (dict(inclination_deg=50.0), "exactly one of altitude_km and semi_major_axis_km"),
-    (dict(altitude_km=[500, 600], inclination_deg=[1, 2, 3]), "different lengths"),
+    (dict(altitude_km=[500, 600], inclination_deg=[1, 2, 3]), "one common length"),
+    (dict(altitude_km=500, inclination_deg="steep"), "must be numbers"),
 ])
 def test_invalid_elements_raise(kwargs, words):
     with pytest.raises(SatelliteDataError, match=words):
@@ -377,10 +378,18 @@ def test_random_valid_elements_propagate_at_epoch(altitude_km, eccentricity, inc
         raan_deg=raan_deg, arg_perigee_deg=arg_perigee_deg, mean_anomaly_deg=mean_anomaly_deg, bstar=bstar)
     satrec = sats.satrecs[0]
     error, r, _ = satrec.sgp4(satrec.jdsatepoch, satrec.jdsatepochF)
-    assert error == 0 and np.linalg.norm(r) > EARTH_RADIUS_KM
+    assert error == 0 and np.linalg.norm(r) > EARTH_RADIUS_KM  # norm is NaN for non-finite positions
     row = sats.to_frame().iloc[0]
     assert row["inclination_deg"] == pytest.approx(inclination_deg, abs=1e-9)
     assert (row["perigee_km"] + row["apogee_km"]) / 2 == pytest.approx(altitude_km, rel=1e-9)
+
+
+def test_subnormal_inclination_in_deep_space_propagates():
+    # Regression (found by hypothesis): SDP4 returned NaN with error code 0 for i = 2.2e-313 deg.
+    sats = Satellites.from_elements(altitude_km=5873.0, inclination_deg=2.2250738585e-313)
+    satrec = sats.satrecs[0]
+    assert satrec.method == "d"
+    assert np.isfinite(satrec.sgp4(satrec.jdsatepoch, satrec.jdsatepochF + 1.0)[1]).all()
 
 
 @pytest.mark.parametrize("altitude_km, inclination_deg", [(500.0, 97.40), (800.0, 98.60)])

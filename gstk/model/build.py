@@ -122,12 +122,18 @@ def build_gap_feasibility_model(data: ModelData, constraints: Iterable[Spec], ga
     spec such as MinMissionCost) replaces the zero objective, e.g. to pick the
     cheapest schedule at the optimal gap.  An infinite ``gap_s`` adds no rows.
     """
-    specs = tuple(s for s in constraints if not isinstance(s, MaxContactGap) or s.gap_s > gap_s)
+    specs = tuple(s for s in constraints if not _dominated_gap(s, gap_s, include_boundary))
     if math.isfinite(gap_s):
         specs += (MaxContactGap(gap_s=gap_s, include_boundary=include_boundary),)
     model = _assemble(data, tie_break, specs, linking=linking)
     model.gap_s = gap_s
     return model
+
+
+def _dominated_gap(spec: Spec, gap_s: float, include_boundary: bool) -> bool:
+    """Return whether ``spec`` is a MaxContactGap implied by the bound gap_s of the same convention."""
+    return (isinstance(spec, MaxContactGap) and spec.include_boundary == include_boundary
+            and spec.gap_s >= gap_s)
 
 
 def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], *, linking: str) -> Model:
@@ -149,9 +155,9 @@ def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], 
     target = cp.Constant(0.0) if expression is None else expression(data, v)
     goal = cp.Maximize(target) if sense == "max" else cp.Minimize(target)
     problem = cp.Problem(goal, [c for group in rows.values() for c in group])
-    build_time = time.perf_counter() - t0
+    size = model_size(problem)
     return Model(problem=problem, variables=v, constraints=rows, data=data, objective=objective,
-                 constraint_specs=specs, build_time_s=build_time, size=model_size(problem),
+                 constraint_specs=specs, build_time_s=time.perf_counter() - t0, size=size,
                  objective_scale=scale, sense=sense, linking=linking)
 
 

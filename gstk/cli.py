@@ -1,0 +1,295 @@
+"""The ``gstk`` command line: contacts, solve, verify, demo, stations.
+
+``gstk demo`` runs the README's main job offline on the embedded data; the
+other subcommands work on a scenario file (see the README, *Scenario files*).
+Errors (bad scenario, missing file) print one line ``gstk: error: ...`` to
+stderr and exit with status 2; ``solve`` exits 1 when the solve ends without a
+solution and ``verify`` exits 1 when it finds violations.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from gstk.errors import GstkError
+
+#: Exit codes.
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+DEMO_SCENARIO = "example_scenario.json"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``gstk`` command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error argparse already reported
+        return int(exc.code or 0)
+    if not getattr(args, "run", None):
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        return args.run(args)
+    except (GstkError, OSError) as exc:
+        print(f"gstk: error: {one_line(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("gstk: interrupted", file=sys.stderr)
+        return 130
+
+
+def one_line(exc: BaseException) -> str:
+    """Return an exception's message on one line (file errors name the file)."""
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"{exc.strerror or type(exc).__name__}: {exc.filename}"
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``gstk`` and its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="gstk", description="Ground-station selection for LEO satellites: contact windows, "
+        "integer programs on SCIP, verified solutions.")
+    from gstk import __version__
+
+    parser.add_argument("--version", action="version", version=f"gstk {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("contacts", help="compute the contact windows of a scenario and write them as CSV")
+    p.add_argument("scenario", help="scenario file (.json, .yaml)")
+    p.add_argument("--out", default="contacts.csv", help="CSV to write (default: contacts.csv)")
+    _progress_flags(p)
+    p.set_defaults(run=run_contacts)
+
+    p = sub.add_parser("solve", help="solve a scenario and write the solution as JSON")
+    p.add_argument("scenario", help="scenario file (.json, .yaml)")
+    p.add_argument("--out", default="solution.json", help="JSON to write (default: solution.json)")
+    p.add_argument("--contacts", help="contacts CSV from `gstk contacts` (default: compute them)")
+    _solver_flags(p)
+    _progress_flags(p)
+    p.set_defaults(run=run_solve)
+
+    p = sub.add_parser("verify", help="check a solution against every constraint; exit 1 on violations")
+    p.add_argument("scenario", help="scenario file the solution was solved from")
+    p.add_argument("solution", help="solution JSON from `gstk solve`")
+    p.add_argument("--contacts", help="contacts CSV from `gstk contacts` (default: compute them)")
+    _progress_flags(p)
+    p.set_defaults(run=run_verify)
+
+    p = sub.add_parser("demo", help="run the main job offline: demo constellation x bundled stations")
+    p.add_argument("--days", type=_positive_float, default=None, help="simulation days (default: 7)")
+    p.add_argument("--out", default="gstk-demo", help="output directory (default: gstk-demo)")
+    p.add_argument("--no-map", action="store_true", help="skip the network map PNG")
+    _solver_flags(p)
+    _progress_flags(p)
+    p.set_defaults(run=run_demo)
+
+    p = sub.add_parser("stations", help="list the station catalog after filters")
+    p.add_argument("--path", help="station CSV (default: the bundled catalog)")
+    p.add_argument("--providers", nargs="+", help="keep these providers")
+    p.add_argument("--status", nargs="+", default=["Operational"],
+                   help="keep these statuses, or 'all' (default: Operational)")
+    p.add_argument("--bands", nargs="+", help="keep stations supporting all these bands")
+    p.set_defaults(run=run_stations)
+
+    # `gstk reproduce --quick/--full` (papermill, style guide §8) belongs here; it is another
+    # issue.  Register its subparser in this function when the notebooks and manifest exist.
+    return parser
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+def _solver_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--time-limit", type=_positive_float, dest="time_limit_s", metavar="S",
+                   help="solver time limit, seconds (overrides the scenario's solver.time_limit_s)")
+    p.add_argument("--rel-gap", type=float, dest="rel_gap", metavar="G", help="relative MIP gap to stop at")
+    p.add_argument("--threads", type=int, metavar="N", help="solver threads")
+
+
+def _progress_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--progress", dest="progress", action="store_true", default=None, help="show progress bars")
+    g.add_argument("--no-progress", dest="progress", action="store_false", help="hide progress bars")
+
+
+# --------------------------------------------------------------------------- commands
+def run_contacts(args: argparse.Namespace) -> int:
+    """``gstk contacts SCENARIO --out contacts.csv``."""
+    from gstk.scenario_files import load_scenario, write_contacts_csv
+
+    scenario = load_scenario(args.scenario)
+    started = time.perf_counter()
+    contacts = scenario.contacts(progress=args.progress)
+    path = write_contacts_csv(contacts, args.out)
+    print(f"{len(contacts)} contacts of {len(scenario.satellites())} satellites x {len(scenario.stations())} "
+          f"stations, {_window_text(scenario)}, in {time.perf_counter() - started:.1f} s")
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    """``gstk solve SCENARIO --out solution.json [--contacts CSV] [--time-limit S]``."""
+    from gstk.scenario_files import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    contacts = _contacts(scenario, args)
+    solution = scenario.solve(contacts, **_solver_options(args))
+    solution.to_json(_writable(args.out))
+    print(solution_report(solution))
+    print(f"wrote {args.out}")
+    return EXIT_OK if solution.status.has_solution else EXIT_FAILED
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """``gstk verify SCENARIO solution.json [--contacts CSV]``: exit 1 listing violations."""
+    from gstk.scenario_files import load_scenario
+    from gstk.verify import format_violations
+
+    scenario = load_scenario(args.scenario)
+    solution = _read_solution(args.solution)
+    if not solution.status.has_solution:
+        print(f"{solution!r}: no solution to verify")
+        return EXIT_FAILED
+    violations = scenario.verify(solution, _contacts(scenario, args))
+    print(format_violations(violations))
+    return EXIT_FAILED if violations else EXIT_OK
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """``gstk demo [--days N] [--out DIR]``: the main job on embedded data, offline."""
+    from gstk import datasets
+    from gstk.scenario_files import load_scenario, write_contacts_csv
+
+    started = time.perf_counter()
+    scenario = load_scenario(datasets.data_dir() / DEMO_SCENARIO)
+    if args.days is not None:
+        scenario = scenario.with_changes(days=args.days)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    scenario_path = scenario.save(out / "scenario.json")
+    print(f"gstk demo: {len(scenario.satellites())} demo satellites x {len(scenario.stations())} operational "
+          f"stations, {_window_text(scenario)}, Table 1 prices (seed {scenario.prices['random']['seed']}), "
+          f"objective {scenario.objective.builder}")
+    contacts = scenario.contacts(progress=args.progress)
+    contacts_path = write_contacts_csv(contacts, out / "contacts.csv")
+    solution = scenario.solve(contacts, **_solver_options(args))
+    solution_path = out / "solution.json"
+    solution.to_json(solution_path)
+    print(solution_report(solution))
+    from gstk.verify import format_violations
+
+    violations = scenario.verify(solution, contacts) if solution.status.has_solution else []
+    print(format_violations(violations))
+    written = [scenario_path, contacts_path, solution_path]
+    if not args.no_map and solution.status.has_solution:
+        written += _network_map(scenario, solution, out)
+    print(f"outputs ({time.perf_counter() - started:.0f} s) in {out.resolve()}:")
+    for path in written:
+        print(f"  {path.name}")
+    print(f"next: gstk verify {scenario_path} {solution_path} --contacts {contacts_path}")
+    return EXIT_OK if solution.status.has_solution and not violations else EXIT_FAILED
+
+
+def run_stations(args: argparse.Namespace) -> int:
+    """``gstk stations [--providers ...] [--status ...] [--bands ...]``: print the catalog."""
+    from gstk.stations import load_stations
+
+    status = None if [s.lower() for s in args.status] == ["all"] else args.status
+    table = load_stations(args.path, providers=args.providers, status=status, bands=args.bands)
+    columns = ["station_id", "country", "lat_deg", "lon_deg", "status", "bands", "antennas"]
+    with _wide_pandas():
+        print(table[columns].to_string(index=False))
+    counts = table.groupby("provider").size()
+    print(f"{len(table)} stations: " + ", ".join(f"{p} {n}" for p, n in counts.items()))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- helpers
+def _contacts(scenario, args: argparse.Namespace):
+    from gstk.scenario_files import read_contacts_csv
+
+    if args.contacts:
+        return read_contacts_csv(args.contacts, start=scenario.start, end=scenario.end)
+    return scenario.contacts(progress=args.progress)
+
+
+def _solver_options(args: argparse.Namespace) -> dict:
+    names = ("time_limit_s", "rel_gap", "threads")
+    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+
+
+def _read_solution(path: str):
+    from gstk.solution import Solution
+
+    if not Path(path).is_file():
+        raise GstkError(f"no such solution file {path!r}")
+    try:
+        return Solution.from_json(Path(path))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise GstkError(f"{path}: not a gstk solution JSON ({one_line(exc)})") from None
+
+
+def _writable(path: str) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _window_text(scenario) -> str:
+    return f"{scenario.days:g} days from {scenario.start:%Y-%m-%d %H:%M} UTC"
+
+
+def solution_report(solution) -> str:
+    """Return the solution's one-line repr, its stations table and its cost breakdown, as text."""
+    lines = [repr(solution)]
+    if not solution.status.has_solution:
+        return "\n".join(lines)
+    table = solution.stations
+    if len(table):
+        days = (solution.sim_end - solution.sim_start).total_seconds() / 86_400
+        shown = table.assign(minutes=table["contact_time_s"] / 60, data_gb=table["volume_bit"] / 8e9)
+        shown = shown[["station_id", "provider", "n_contacts", "minutes", "data_gb", "cost_usd"]]
+        lines.append(f"stations used (simulation window of {days:g} days):")
+        with _wide_pandas():
+            lines.append(shown.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    terms = ", ".join(f"{k} ${v:,.0f}" for k, v in solution.cost_breakdown.items())
+    lines.append(f"mission cost over {solution.mission_days:g} days: {terms}")
+    return "\n".join(lines)
+
+
+def _network_map(scenario, solution, out: Path) -> list[Path]:
+    try:
+        from gstk.plots import network_map, save_figure
+
+        fig = network_map(scenario.stations(), solution.selected_stations, title=f"{scenario.name}: "
+                          f"{len(solution.selected_stations)} stations selected")
+        return save_figure(fig, "network_map", out, formats=("png",), dpi=120)
+    except ImportError as exc:  # plotting stack missing: the numbers are still there
+        print(f"gstk: note: no map ({one_line(exc)})", file=sys.stderr)
+        return []
+
+
+class _wide_pandas:
+    def __enter__(self):
+        import pandas as pd
+
+        self._ctx = pd.option_context("display.width", 200, "display.max_rows", 500, "display.max_columns", 20)
+        self._ctx.__enter__()
+
+    def __exit__(self, *exc):
+        self._ctx.__exit__(*exc)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
