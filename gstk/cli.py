@@ -252,14 +252,21 @@ def _window_text(scenario) -> str:
 
 def solution_report(solution) -> str:
     """Return the solution's one-line repr, its stations table and its cost breakdown, as text."""
+    import pandas as pd
+
+    from gstk.units import BITS_PER_GB
+
     lines = [repr(solution)]
+    if solution.message and not solution.status.has_solution:
+        lines.append(solution.message)
     if not solution.status.has_solution:
         return "\n".join(lines)
     table = solution.stations
     if len(table):
-        days = (solution.sim_end - solution.sim_start).total_seconds() / 86_400
-        shown = table.assign(minutes=table["contact_time_s"] / 60, data_gb=table["volume_bit"] / 8e9)
-        shown = shown[["station_id", "provider", "n_contacts", "minutes", "data_gb", "cost_usd"]]
+        days = (solution.sim_end - solution.sim_start) / pd.Timedelta(days=1)
+        shown = pd.DataFrame({"station": table["station_id"], "provider": table["provider"],
+                              "contacts": table["n_contacts"], "minutes": table["contact_time_s"] / 60,
+                              "data GB": table["volume_bit"] / BITS_PER_GB, "cost USD": table["cost_usd"]})
         lines.append(f"stations used (simulation window of {days:g} days):")
         with _wide_pandas():
             lines.append(shown.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))

@@ -3,7 +3,7 @@
 :func:`compute_contacts` returns one row per window, exact to SGP4 and fast:
 
 1. **Grid.**  One :class:`sgp4.api.SatrecArray` call per time chunk propagates
-   every satellite; the step (default: 1/100 of the fastest orbit, ~57 s in
+   every satellite; the step (default: 1/60 of the fastest orbit, ~95 s in
    LEO) only has to bracket events, not resolve them.
 2. **Detection.**  ``sin(elevation) - sin(mask)`` for every satellite × sample
    × station comes from one small matrix product.  Its sign changes bracket
@@ -45,20 +45,23 @@ from gstk.units import SECONDS_PER_DAY
 logger = logging.getLogger(__name__)
 
 #: Default grid: this many samples per orbit (at the perigee angular rate), within the bounds below.
-SAMPLES_PER_ORBIT = 100
+SAMPLES_PER_ORBIT = 60
 MIN_STEP_S, MAX_STEP_S = 10.0, 300.0
 #: Satellites × samples × stations per chunk: ~8 MB per float64 array keeps memory flat for long windows.
 CHUNK_ELEMENTS = 1 << 20
 #: Exact-SGP4 Newton polishing stops once the step is below this (the contract asks for 0.1 s).
 TIME_TOLERANCE_S = 1e-3
+#: Culminations whose cubic value is within this of the mask (sin units, ~0.006 deg, ~50x the cubic's
+#: error at the default step) are re-checked on exact SGP4 before a short pass is kept or dropped.
+PEAK_CHECK = 1e-4
 #: Added to the near-miss bound, in sin(elevation) (~0.006 deg): covers rounding, costs a few refinements.
 NEAR_MISS_SLACK = 1e-4
 #: Default elevation mask when the stations table has no ``min_elevation_deg`` (formulation §8).
 DEFAULT_MIN_ELEVATION_DEG = 10.0
 #: Automatic progress bars only for jobs with more satellite × station × sample elements than this.
 AUTO_PROGRESS_ELEMENTS = 2e8
-_NEWTON_ITERATIONS = 10
-_POLISH_ITERATIONS = 4
+_TAU_TOLERANCE = 1e-9
+_MAX_ITERATIONS = 40
 _ROWS_PER_BLOCK = 512
 
 COLUMNS = ("satellite_id", "station_id", "provider", "aos", "los", "duration_s", "max_elevation_deg",
@@ -81,7 +84,7 @@ def compute_contacts(satellites: Any, stations: pd.DataFrame, start: Any, end: A
     start, end : str, datetime or pandas.Timestamp
         Window of the search; naive means UTC.
     step_s : float, optional
-        Grid step for detection, s; default 1/100 of the fastest orbit in [10, 300] s.
+        Grid step for detection, s; default 1/60 of the fastest orbit in [10, 300] s.
         Results do not depend on it beyond the 1 ms polishing tolerance.
     progress : bool, optional
         Show a tqdm bar.  ``None``: only for large jobs in a terminal or notebook.
@@ -93,7 +96,8 @@ def compute_contacts(satellites: Any, stations: pd.DataFrame, start: Any, end: A
         ``station_id``, ``provider``, ``aos``, ``los`` (UTC, clipped to [start, end]),
         ``duration_s``, ``max_elevation_deg``, ``t_max_elevation``, ``aos_clipped`` (open at
         start), ``los_clipped`` (open at end, or when SGP4 failed), ``aos_s``, ``los_s``
-        (s since start).  ``attrs``: ``start``, ``end``, ``step_s``, ``units``.
+        (s since start).  ``attrs``: ``start``, ``end``, ``step_s``, ``propagations`` (SGP4
+        evaluations made), ``units``.
 
     Examples
     --------
@@ -117,7 +121,8 @@ def compute_contacts(satellites: Any, stations: pd.DataFrame, start: Any, end: A
     search = _Search(satrecs, ids, names, sites, start_ts, _time_grid_s(duration_s, step))
     events = search.run(_show_progress(progress, search.size))
     frame = _contacts_frame(_windows(events), ids, sites, start_ts)
-    frame.attrs.update({"start": start_ts, "end": end_ts, "step_s": step, "units": dict(UNITS)})
+    frame.attrs.update({"start": start_ts, "end": end_ts, "step_s": step,
+                        "propagations": search.propagations, "units": dict(UNITS)})
     logger.info("%d contact windows for %d satellites x %d stations in %.0f s (step %.1f s)",
                 len(frame), len(ids), len(sites.station_id), duration_s, step)
     return frame
@@ -240,13 +245,15 @@ def _sin_elevation_and_rate(rho: np.ndarray, rho_rate: np.ndarray, up: np.ndarra
     return n / d, n_rate / d - n * rd / (d2 * d)
 
 
-def _polyval(coef: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return p(x) and p'(x) of many polynomials, ``coef[i]`` multiplying x**i (Horner)."""
-    p, dp = coef[-1], np.zeros_like(x)
+def _polyval(coef: np.ndarray, x: np.ndarray, second: bool = False):
+    """Return p(x), p'(x) (and p''(x)) of many polynomials, ``coef[i]`` multiplying x**i (Horner)."""
+    p, dp, ddp = coef[-1], np.zeros_like(x), np.zeros_like(x)
     for c in coef[-2::-1]:
+        if second:
+            ddp = ddp * x + 2 * dp
         dp = dp * x + p
         p = p * x + c
-    return p, dp
+    return (p, dp, ddp) if second else (p, dp)
 
 
 def _polymul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -267,8 +274,16 @@ class _Arcs(NamedTuple):
     n: np.ndarray  # (4, m)
     e: np.ndarray  # (7, m)
 
-    def sin_elevation(self, tau: np.ndarray) -> np.ndarray:
-        return _polyval(self.n, tau)[0] / np.sqrt(_polyval(self.e, tau)[0])
+    def take(self, idx: np.ndarray) -> _Arcs:
+        return _Arcs(self.n[:, idx], self.e[:, idx])
+
+    def sin_elevation(self, tau: np.ndarray):
+        """Return sin(el) and its first and second derivatives with respect to tau."""
+        n, dn, ddn = _polyval(self.n, tau, second=True)
+        e, de, dde = _polyval(self.e, tau, second=True)
+        u = 1 / np.sqrt(e)  # u = E^-1/2, u' = -E' u^3 / 2, u'' = 3 E'^2 u^5 / 4 - E'' u^3 / 2
+        du, ddu = -0.5 * de * u**3, 0.75 * de**2 * u**5 - 0.5 * dde * u**3
+        return n * u, dn * u + n * du, ddn * u + 2 * dn * du + n * ddu
 
     def mask_margin(self, tau: np.ndarray, sin_mask: np.ndarray):
         """Return N - sin(mask) sqrt(E) (same sign and roots as sin el - sin mask) and its slope."""
@@ -286,25 +301,30 @@ class _Arcs(NamedTuple):
         turns = (h0 > 0) & (h1 < 0)
         guess = np.where(turns, h0 / np.where(turns, h0 - h1, 1.0), 0.5)
         m = len(h0)
-        tau = _bracketed_newton(lambda x: _polyval(h, x), np.zeros(m), np.ones(m), guess, False)
+        tau = _bracketed_newton(lambda idx, x: _polyval(h[:, idx], x), np.zeros(m), np.ones(m), guess,
+                                np.zeros(m, bool), _TAU_TOLERANCE)
         return np.where(h0 <= 0, 0.0, np.where(h1 >= 0, 1.0, tau))
 
 
-def _bracketed_newton(fun, lo, hi, x, increasing, tol=1e-10, iterations=30):
-    """Solve ``fun(x)[0] = 0`` in [lo, hi] for many functions at once; bisect when Newton leaves the bracket.
+def _bracketed_newton(fun, lo, hi, x, increasing, tol, iterations=_MAX_ITERATIONS):
+    """Solve ``fun(idx, x)[0] = 0`` in [lo, hi] for many functions; bisect when Newton leaves the bracket.
 
-    ``increasing`` (bool or array) says whether each function rises through its root.
+    ``fun(idx, x)`` returns value and slope of functions ``idx`` at ``x``; ``increasing[i]`` says
+    whether function i rises through its root.  Only unconverged functions are evaluated again.
     """
+    lo, hi, x = (np.array(a, dtype=np.float64) for a in (lo, hi, x))
+    active = np.arange(len(x))
     for _ in range(iterations):
-        value, slope = fun(x)
-        right = (value < 0) == increasing
-        lo, hi = np.where(right, x, lo), np.where(right, hi, x)
-        step = x - value / slope
-        new = np.where((step >= lo) & (step <= hi), step, 0.5 * (lo + hi))
-        converged = not np.any(np.abs(new - x) > tol)
-        x = new
-        if converged:
+        if len(active) == 0:
             break
+        xa, lo_a, hi_a = x[active], lo[active], hi[active]
+        value, slope = fun(active, xa)
+        right = (value < 0) == increasing[active]
+        lo_a, hi_a = np.where(right, xa, lo_a), np.where(right, hi_a, xa)
+        step = xa - value / slope
+        new = np.where((step >= lo_a) & (step <= hi_a), step, 0.5 * (lo_a + hi_a))
+        lo[active], hi[active], x[active] = lo_a, hi_a, new
+        active = active[np.abs(new - xa) > tol]
     return x
 
 
@@ -361,6 +381,7 @@ class _Search:
         self.n_sat, self.n_st = len(satrecs), len(sites.station_id)
         self.last_valid = np.full(self.n_sat, len(grid_s) - 1)  # last sample before any SGP4 error
         self.size = float(self.n_sat) * self.n_st * len(grid_s)
+        self.propagations = 0  # SGP4 evaluations, grid and refinement (reported in attrs)
 
     def run(self, progress: bool) -> list[_Events]:
         """Search every chunk; return their events."""
@@ -383,6 +404,7 @@ class _Search:
         t = self.grid[lo:hi + 1]
         jd, fr = np.full(len(t), self.jd0), self.fr0 + t / SECONDS_PER_DAY
         r, v, error = orbits.teme_states_km(sat_array, jd, fr)
+        self.propagations += error.size
         self._note_errors(error, lo)
         r, v = orbits.teme_to_itrf(r, jd, fr, v)
         return _Chunk(lo, a, b, t, r, v, self._mask_margin(r, work), self.last_valid - lo)
@@ -449,14 +471,14 @@ class _Search:
         mid = f[:, 1:-1]
         peak = np.greater_equal(mid, f[:, :-2], out=work.flags_like(1, mid.shape))
         peak &= np.greater(mid, f[:, 2:], out=work.flags_like(2, mid.shape))
-        k, j, s = _unravel(np.flatnonzero(peak), n - 2, s_n)
-        j = j + 1
+        flat = np.flatnonzero(peak)
+        flat += (flat // ((n - 2) * s_n) * 2 + 1) * s_n  # index of the same sample in f
+        f_flat = f.reshape(-1)
+        value = f_flat[flat]
+        rise = 2 * np.maximum(value - f_flat[flat - s_n], value - f_flat[flat + s_n])
+        k, j, s = _unravel(flat[value + rise + NEAR_MISS_SLACK > 0], n, s_n)
         own = (c.lo + j >= c.a) & (c.lo + j < c.b) & (j < last[k])
-        k, j, s = k[own], j[own], s[own]
-        value = f[k, j, s]
-        rise = 2 * np.maximum(value - f[k, j - 1, s], value - f[k, j + 1, s])
-        near = value + rise + NEAR_MISS_SLACK > 0
-        parts = [(k[near], j[near], s[near], np.zeros(near.sum(), int))]
+        parts = [(k[own], j[own], s[own], np.zeros(own.sum(), int))]
         if c.lo == 0:
             ks, ss = np.nonzero((f[:, 0] > f[:, 1]) & (last[:, None] >= 1))
             parts.append(_boundary_candidates(f, ks, np.zeros_like(ks), ss, 1, -1))
@@ -482,46 +504,68 @@ class _Search:
         interval = np.where(right, j, j - 1)[move]
         arcs = self._arcs(c, k[move], interval, s[move])
         tau = arcs.peak_tau()
+        value_h, _, curvature = arcs.sin_elevation(tau)
+        h = c.t[interval + 1] - c.t[interval]
         t_max, value = c.t[j].copy(), c.f[k, j, s] + sin_mask
-        t_max[move] = c.t[interval] + tau * (c.t[interval + 1] - c.t[interval])
-        value[move] = arcs.sin_elevation(tau)
-        inside, above = c.f[k, j, s] > 0, value > sin_mask
+        t_max[move], value[move] = c.t[interval] + tau * h, value_h
+        inside = c.f[k, j, s] > 0
+        check = (np.abs(value - sin_mask) < PEAK_CHECK)[move] & (tau > 0) & (tau < 1)
+        moved = np.flatnonzero(move)[check]
+        t_max[moved], value[moved] = self._exact_peaks(
+            k[moved], s[moved], t_max[moved], value[moved], c.t[interval[check]],
+            c.t[interval[check] + 1], curvature[check] / h[check] ** 2)
+        above = value > sin_mask
         short = (above & ~inside)[move]
-        brackets = (k[move][short], interval[short], s[move][short], tau[short])
+        brackets = (k[move][short], interval[short], s[move][short], t_max[move][short])
         keep = inside | above
         return k[keep] * self.n_st + s[keep], t_max[keep], value[keep], brackets
+
+    def _exact_peaks(self, k, s, t, value, t_lo, t_hi, curvature):
+        """Newton on the exact SGP4 elevation rate (curvature from the cubic); exact peak values.
+
+        Only peaks within ``PEAK_CHECK`` of the mask need it (they decide whether a short pass
+        exists); elsewhere the cubic's peak is within ~1e-5 deg and ~1 ms of SGP4's.
+        """
+        active = np.arange(len(k))
+        curvature = np.where(curvature < 0, curvature, -np.inf)
+        for _ in range(_MAX_ITERATIONS):
+            if len(active) == 0:
+                break
+            ta = t[active]
+            g, rate = self._exact(k[active], s[active], ta)
+            step = np.clip(-rate / curvature[active], t_lo[active] - ta, t_hi[active] - ta)
+            peak = g + rate * step + 0.5 * curvature[active] * step**2
+            ok = np.isfinite(peak)
+            t[active[ok]], value[active[ok]] = ta[ok] + step[ok], peak[ok]
+            active = active[ok & (np.abs(step) > TIME_TOLERANCE_S)]
+        return t, value
 
     def _roots(self, c: _Chunk, crossings, short):
         """Return (pair, t, rising) of every mask crossing owned by the chunk, exact to SGP4."""
         k, j, s = crossings
         rising = c.f[k, j + 1, s] > 0
         f0, f1 = c.f[k, j, s], c.f[k, j + 1, s]
-        ks, js, ss, peak = short
+        ks, js, ss, t_peak = short
         n_cross, n_short = len(k), len(ks)
         k, j, s = (np.concatenate([x, y, y]) for x, y in ((k, ks), (j, js), (s, ss)))
         rising = np.concatenate([rising, np.ones(n_short, bool), np.zeros(n_short, bool)])
-        lo = np.concatenate([np.zeros(n_cross + n_short), peak])
-        hi = np.concatenate([np.ones(n_cross), peak, np.ones(n_short)])
-        guess = np.concatenate([f0 / (f0 - f1), 0.5 * peak, 0.5 * (1 + peak)])
+        t_lo = np.concatenate([c.t[j[:n_cross + n_short]], t_peak])
+        t_hi = np.concatenate([c.t[j[:n_cross] + 1], t_peak, c.t[js + 1]])
+        h, t0 = c.t[j + 1] - c.t[j], c.t[j]
+        tau_lo, tau_hi = np.clip((t_lo - t0) / h, 0, 1), np.clip((t_hi - t0) / h, 0, 1)
+        guess = np.concatenate([f0 / (f0 - f1), 0.5 * (tau_lo + tau_hi)[n_cross:]])
         arcs, sin_mask = self._arcs(c, k, j, s), self.sites.sin_mask[s]
-        tau = _bracketed_newton(lambda x: arcs.mask_margin(x, sin_mask), lo, hi, guess, rising)
-        h = c.t[j + 1] - c.t[j]
-        t = self._polished_roots(k, s, c.t[j] + tau * h, c.t[j] + lo * h, c.t[j] + hi * h)
+        tau = _bracketed_newton(lambda idx, x: arcs.take(idx).mask_margin(x, sin_mask[idx]),
+                                tau_lo, tau_hi, guess, rising, _TAU_TOLERANCE)
+        t = _bracketed_newton(lambda idx, x: self._exact_margin(k[idx], s[idx], x),
+                              t_lo, t_hi, np.clip(t0 + tau * h, t_lo, t_hi), rising, TIME_TOLERANCE_S)
         return k * self.n_st + s, t, rising
 
-    def _polished_roots(self, k, s, t, t_lo, t_hi):
-        """Newton steps on exact SGP4 elevation until they are below ``TIME_TOLERANCE_S``."""
-        active = np.arange(len(t))
-        for _ in range(_POLISH_ITERATIONS):
-            if len(active) == 0:
-                break
-            g, rate = self._exact(k[active], s[active], t[active])
-            new = np.clip(t[active] - (g - self.sites.sin_mask[s[active]]) / rate, t_lo[active], t_hi[active])
-            ok = np.isfinite(new)
-            moved = np.abs(new - t[active])
-            t[active[ok]] = new[ok]
-            active = active[ok & (moved > TIME_TOLERANCE_S)]
-        return t
+    def _exact_margin(self, k, s, t):
+        """Return exact sin(el) - sin(mask) and its rate; (0, inf) where SGP4 fails, so Newton stops."""
+        g, rate = self._exact(k, s, t)
+        bad = ~(np.isfinite(g) & np.isfinite(rate))
+        return np.where(bad, 0.0, g - self.sites.sin_mask[s]), np.where(bad, np.inf, rate)
 
     def _arcs(self, c: _Chunk, k, j, s) -> _Arcs:
         """Return the Hermite arcs of satellites ``k`` over local intervals ``j`` seen from stations ``s``."""
@@ -541,6 +585,7 @@ class _Search:
         """Return exact SGP4 sin(el) and its rate (1/s) for satellites ``k``, stations ``s``, times ``t``."""
         r, v = np.full((len(k), 3), np.nan), np.full((len(k), 3), np.nan)
         fr = self.fr0 + t / SECONDS_PER_DAY
+        self.propagations += len(k)
         order = np.argsort(k, kind="stable")
         for idx in np.split(order, np.flatnonzero(np.diff(k[order])) + 1) if len(order) else []:
             error, r_i, v_i = self.satrecs[k[idx[0]]].sgp4_array(np.full(len(idx), self.jd0), fr[idx])

@@ -12,8 +12,8 @@ DataFrame that carries ``attrs["units"]`` display this way.
 Examples
 --------
 >>> import pandas as pd
->>> column_label("duration_s"), column_label("lat_deg"), column_label("name")
-('duration (s)', 'lat (°)', 'name')
+>>> column_label("duration_s"), column_label("max_elevation_deg"), column_label("station_id")
+('duration (s)', 'max elevation (°)', 'station id')
 >>> "<th>duration (s)</th>" in html_table(pd.DataFrame({"duration_s": [61.25]}))
 True
 """
@@ -65,8 +65,9 @@ def split_unit(column: str, units: Mapping[str, str] | None = None) -> tuple[str
 
 
 def column_label(column: str, units: Mapping[str, str] | None = None) -> str:
-    """Return the header of ``column``: its name with the unit in parentheses."""
+    """Return the header of ``column``: its name in words with the unit in parentheses."""
     name, unit = split_unit(column, units)
+    name = name.replace("_", " ")
     return name if unit in _NO_UNIT else f"{name} ({unit})"
 
 

@@ -58,6 +58,8 @@ STATION_PRICE_KEYS = ("setup_cost_usd", "monthly_cost_usd", "licence_cost_usd", 
 PROVIDER_PRICE_KEYS = ("integration_cost_usd", *STATION_PRICE_KEYS)
 SOLVER_KEYS = {"time_limit_s": "number", "rel_gap": "number", "threads": "integer", "seed": "integer"}
 TIME_COLUMNS = ("aos", "los", "t_max_elevation")
+CONTACT_UNITS = {"aos": "UTC", "los": "UTC", "duration_s": "s", "max_elevation_deg": "deg", "t_max_elevation": "UTC",
+                 "aos_s": "s since start", "los_s": "s since start"}
 _CATALOGS: dict[tuple, Any] = {}  # (path, mtime, size) -> Satellites; loading 11k TLEs takes ~1 s
 
 
@@ -69,6 +71,8 @@ def _fail(where: str, message: str) -> ScenarioError:
 def _number(value: Any, where: str, *, minimum: float | None = None, positive: bool = False,
             integer: bool = False) -> Any:
     kind = "an integer" if integer else "a number"
+    if isinstance(value, (np.integer, np.floating)):
+        value = value.item()
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     if ok and integer and isinstance(value, float):
         ok = value.is_integer()
@@ -192,8 +196,7 @@ def _window(value: Any) -> dict[str, Any]:
         start = pd.Timestamp(_string(start, f"{where}.start") if not isinstance(start, pd.Timestamp) else start)
     except (ValueError, TypeError):
         raise _fail(f"{where}.start", f"expected an ISO-8601 time such as '2025-03-11T00:00:00Z', got {start!r}") from None
-    start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
-    out = {"start": start, "days": _number(entry["days"], f"{where}.days", positive=True)}
+    out = {"start": _utc(start), "days": _number(entry["days"], f"{where}.days", positive=True)}
     if entry.get("step_s") is not None:
         out["step_s"] = _number(entry["step_s"], f"{where}.step_s", positive=True)
     return out
@@ -230,8 +233,10 @@ def _satellite_source(value: Any, base_dir: Path) -> dict[str, Any]:
 def _element(value: Any, where: str) -> dict[str, Any]:
     entry = _mapping(value, where, ELEMENT_KEYS, required=("id", "inclination_deg"))
     for key, v in entry.items():
-        if key in ("id", "name", "epoch"):
-            entry[key] = _string(str(v) if isinstance(v, (dt.date, int)) and key != "epoch" else v, f"{where}.{key}")
+        if key == "epoch" and isinstance(v, (dt.date, pd.Timestamp)):  # YAML reads times as datetimes
+            entry[key] = _iso(_utc(v))
+        elif key in ("id", "name", "epoch"):
+            entry[key] = _string(str(v) if isinstance(v, int) and not isinstance(v, bool) else v, f"{where}.{key}")
         else:
             entry[key] = _number(v, f"{where}.{key}")
     if ("altitude_km" in entry) == ("semi_major_axis_km" in entry):
@@ -592,6 +597,12 @@ def _guarded(where: str, build, file: Any = None):
         raise _fail(where, " ".join(str(exc).split()) + suffix) from None
 
 
+def _utc(t: Any) -> pd.Timestamp:
+    """Return ``t`` as a UTC Timestamp (naive means UTC)."""
+    t = pd.Timestamp(t)
+    return t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
+
+
 def _iso(t: pd.Timestamp) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if t.microsecond or t.nanosecond else "%Y-%m-%dT%H:%M:%SZ")
 
@@ -760,10 +771,7 @@ def read_contacts_csv(path: str | os.PathLike, *, start: Any, end: Any) -> pd.Da
                 table[column] = pd.to_datetime(table[column], format="ISO8601", utc=True).astype("datetime64[ns, UTC]")
             except (ValueError, TypeError):
                 raise ScenarioError(f"{path}: column {column} holds a value that is not an ISO-8601 time") from None
-    start, end = (pd.Timestamp(t) for t in (start, end))
-    table.attrs["start"] = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
-    table.attrs["end"] = end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
-    table.attrs["units"] = {"duration_s": "s", "max_elevation_deg": "deg"}
+    table.attrs.update(start=_utc(start), end=_utc(end), units={c: u for c, u in CONTACT_UNITS.items() if c in table})
     return table
 
 

@@ -344,7 +344,7 @@ def sample_satellites(
     --------
     >>> from gstk.satellites import demo_constellation
     >>> sample_satellites(demo_constellation(), 2, seed=1, rule="all").satellite_id.tolist()
-    ['DEMO-1', 'DEMO-4']
+    ['DEMO-2', 'DEMO-3']
     """
     pool = eligible_satellites(catalog, altitude_km=altitude_km, rule=rule)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 <= n <= len(pool):
@@ -381,10 +381,12 @@ def random_scenario(
     ``scenario.save(path)`` writes a file that reloads to the same trial.  For
     trial ``i`` of an experiment pass ``seed=trial_seed(base_seed, i)``.
 
-    ``catalog`` is a TLE/OMM path (recorded in the scenario) or a loaded
-    :class:`~gstk.satellites.Satellites` (the sample is then recorded as
-    elements-free TLE lines).  ``stations`` is a loaded table, a station
-    filter mapping as in scenario files, or None (operational bundled stations).
+    ``catalog`` is a TLE/OMM path (recorded in the scenario with the sampling
+    seed) or a loaded :class:`~gstk.satellites.Satellites` (the sample is then
+    recorded as TLE lines, or as mean elements for designed orbits).
+    ``stations`` is a loaded table (recorded by station id against the bundled
+    catalog), a station filter mapping as in scenario files, or None
+    (operational bundled stations).
     Objective and constraints are specs or spec dicts; the default objective is
     :class:`~gstk.model.specs.MaxMissionData`.
     """

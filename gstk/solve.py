@@ -36,6 +36,7 @@ import cvxpy as cp
 import numpy as np
 from cvxpy.reductions.solvers import utilities as cvxpy_utilities
 from cvxpy.reductions.solvers.conic_solvers.scip_conif import SCIP as _CvxpyScip
+from cvxpy import settings as cvxpy_settings
 from cvxpy.settings import PARAM_PROB
 
 from gstk.errors import GstkError
@@ -162,12 +163,20 @@ class _Scip(_CvxpyScip):
         self.scip_model = model
         start = self.start
         if start is not None and len(start) == len(variables) and np.isfinite(start).any():
-            partial = model.createPartialSol()
+            complete = bool(np.isfinite(start).all())
+            sol = model.createSol() if complete else model.createPartialSol()
             for var, value in zip(variables, start):
                 if np.isfinite(value):
-                    model.setSolVal(partial, var, float(value))
-            model.addSol(partial)
-        return super()._solve(model, variables, constraints, data, dims)
+                    model.setSolVal(sol, var, float(value))
+            accepted = model.addSol(sol)
+            log.debug("warm start: %s solution with %d of %d values, accepted=%s",
+                      "complete" if complete else "partial", int(np.isfinite(start).sum()), len(start), accepted)
+        solution = super()._solve(model, variables, constraints, data, dims)
+        if solution["status"] == cvxpy_settings.SOLVER_ERROR and "primal" in solution:
+            # cvxpy maps some limits (sollimit, stallnodelimit, ...) to an error even with an
+            # incumbent; gstk reads the status from SCIP, cvxpy must just unpack the incumbent.
+            solution["status"] = cvxpy_settings.OPTIMAL_INACCURATE
+        return solution
 
 
 @dataclass(frozen=True)
@@ -519,3 +528,32 @@ class _GapSearch:
         detail = status_message(self.last_scip_status, status)
         return f"{head}; at the largest candidate gap (gap rows inactive): {detail}" + (
             f"; {self.errors[-1]}" if self.errors else "")
+
+
+# ----------------------------------------------------------------------------- one call
+def optimize(contacts, problem, *, start=None, end=None, diagnose: bool = True, **solver_options) -> Solution:
+    """Build and solve ``problem`` on ``contacts``; explain an infeasible result in ``message``.
+
+    ``ModelData.from_problem`` + ``build_model`` + :func:`solve`.  When the result is
+    INFEASIBLE and ``diagnose`` is True, :func:`gstk.diagnose.diagnose` names the
+    conflicting constraints in ``solution.message``.  ``solver_options`` are those
+    of :func:`solve` (time_limit_s, rel_gap, threads, seed, scip_params, warm_start).
+
+    Examples
+    --------
+    >>> sol = optimize(contacts, problem, time_limit_s=60)  # doctest: +SKIP
+    >>> sol.raise_for_status().cost_breakdown["total"]      # doctest: +SKIP
+    """
+    from gstk.model.build import build_model
+    from gstk.model.data import ModelData
+
+    data = ModelData.from_problem(contacts, problem, start=start, end=end)
+    model = build_model(data, problem.objective, problem.constraints)
+    solution = _replace(solve(model, **solver_options), problem=problem.spec_dicts())
+    if diagnose and solution.status is Status.INFEASIBLE:
+        from gstk.diagnose import diagnose as explain
+
+        findings = explain(data, problem, contacts=contacts, seed=int(solver_options.get("seed", 0)))
+        solution = _replace(solution, message=f"{solution.message}. Diagnosis: " + " ".join(
+            f"{i}. {text}." if len(findings) > 1 else f"{text}." for i, text in enumerate(findings, 1)))
+    return solution

@@ -47,6 +47,24 @@ def example_satellites():
     return load_satellites(EXAMPLE_TLE)
 
 
+def named(satellites):
+    """Return the same satellites with their names as ``satellite_id``.
+
+    Tables and legends then read ``'ISS (ZARYA)'`` rather than ``'25544'``.
+
+    Raises
+    ------
+    GstkError
+        If two satellites share a name.
+    """
+    from gstk.satellites import Satellites
+
+    names = [str(n).strip() for n in satellites.name]
+    if len(set(names)) != len(names):
+        raise GstkError(f"satellite names are not unique ({names}); keep NORAD ids as satellite_id.")
+    return Satellites(names, names, satellites.satrecs)
+
+
 def tle_lines(satellites) -> tuple[str, str]:
     """Return the two TLE lines of the first satellite, written back from its SGP4 elements.
 

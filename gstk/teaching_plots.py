@@ -19,7 +19,7 @@ def _new_axes(ax, ncols: int = 1, figsize=(9.0, 4.0), **kwargs):
 
     if ax is not None:
         return ax.figure, ax
-    fig, axes = plt.subplots(1, ncols, figsize=figsize, **kwargs)
+    fig, axes = plt.subplots(1, ncols, figsize=figsize, layout="constrained", **kwargs)
     return fig, axes
 
 
@@ -137,7 +137,7 @@ def sky_plot(look: pd.DataFrame, *, elevation_mask_deg: float = 10.0, ax=None,
 
     _require_columns(look, ("azimuth_deg", "elevation_deg", "visible"), "look angle")
     if ax is None:
-        fig = plt.figure(figsize=(5.0, 5.0))
+        fig = plt.figure(figsize=(5.0, 5.0), layout="constrained")
         ax = fig.add_subplot(projection="polar")
     ax.set_theta_zero_location("N")
     ax.set_theta_direction(-1)  # azimuth clockwise from north, as on a compass
@@ -151,6 +151,7 @@ def sky_plot(look: pd.DataFrame, *, elevation_mask_deg: float = 10.0, ax=None,
     ax.plot(ring, np.full_like(ring, 90.0 - elevation_mask_deg), "--", color="#d62728", linewidth=1.0)
     ax.set_rlim(0, 90)
     ax.set_rticks([0, 30, 60, 90], labels=["90°", "60°", "30°", "0°"])
+    ax.set_rlabel_position(202.5)  # elevation labels away from the north azimuth label
     ax.set_title(title if title is not None else
                  f"Sky track of {int(pass_number[visible].max(initial=0))} passes (elevation rings)",
                  fontsize=10)

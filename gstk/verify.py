@@ -143,6 +143,7 @@ def verification_data(contacts: pd.DataFrame, problem: Problem, *, start=None, e
     """Return the independently indexed arrays of ``contacts`` under ``problem``."""
     t0, t1 = sim_window(contacts, start, end)
     raw = contacts.reset_index(drop=True).copy()
+    raw.attrs = {}  # pandas deep-copies attrs on every operation; the window is already read
     raw["satellite_id"] = raw["satellite_id"].astype(str)
     raw["station_id"] = raw["station_id"].astype(str)
     raw["aos"] = pd.to_datetime(raw["aos"], utc=True)

@@ -97,7 +97,7 @@ def _gaps(arr: _Arrays, X: np.ndarray, n_sat: int, T: float, include_boundary: b
         cols = np.flatnonzero(arr.sat == k)
         Xk, a, b = X[:, cols], arr.a[cols], arr.b[cols]
         later = a[None, :] > a[:, None]  # [i, j]: j starts strictly after i
-        succ = np.where(Xk[:, None, :] & later[None], a[None, None, :], np.inf).min(-1)  # (N, n_k)
+        succ = np.where(Xk[:, None, :] & later[None], a[None, None, :], np.inf).min(-1, initial=np.inf)
         inner = np.where(Xk & np.isfinite(succ), succ - b[None, :], 0.0).max(-1, initial=0.0)
         gap = np.maximum(inner, 0.0)
         if include_boundary:
