@@ -287,15 +287,11 @@ def _network_map(scenario, solution, out: Path) -> list[Path]:
         return []
 
 
-class _wide_pandas:
-    def __enter__(self):
-        import pandas as pd
+def _wide_pandas():
+    """Return a pandas option context that prints tables without wrapping or eliding rows."""
+    import pandas as pd
 
-        self._ctx = pd.option_context("display.width", 200, "display.max_rows", 500, "display.max_columns", 20)
-        self._ctx.__enter__()
-
-    def __exit__(self, *exc):
-        self._ctx.__exit__(*exc)
+    return pd.option_context("display.width", 200, "display.max_rows", 500, "display.max_columns", 20)
 
 
 if __name__ == "__main__":  # pragma: no cover

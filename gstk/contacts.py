@@ -180,8 +180,8 @@ class _Sites:
 
     station_id: np.ndarray
     provider: np.ndarray
-    site_km: np.ndarray  # (S, 3) Earth-fixed position
-    up: np.ndarray  # (S, 3) geodetic zenith
+    site_t: np.ndarray  # (3, S) Earth-fixed position, km
+    up_t: np.ndarray  # (3, S) geodetic zenith
     sin_mask: np.ndarray  # (S,)
     to_height: np.ndarray  # (5, S): [r, |r|^2, 1] @ to_height = rho . up
     to_range2: np.ndarray  # (5, S): [r, |r|^2, 1] @ to_range2 = |rho|^2
@@ -210,7 +210,8 @@ def _station_geometry(stations: pd.DataFrame) -> _Sites:
     to_range2[:3], to_range2[3], to_range2[4] = -2 * site.T, 1.0, np.einsum("sk,sk->s", site, site)
     provider = stations["provider"] if "provider" in stations else pd.Series([""] * n)
     return _Sites(np.asarray(stations["station_id"].astype(str), dtype=object),
-                  np.asarray(provider.astype(str), dtype=object), site, up, np.sin(np.radians(mask)),
+                  np.asarray(provider.astype(str), dtype=object), site.T.copy(), up.T.copy(),
+                  np.sin(np.radians(mask)),
                   to_height, to_range2)
 
 
@@ -236,11 +237,22 @@ def _show_progress(progress: bool | None, size: float) -> bool:
 
 
 # ----------------------------------------------------------------------------- geometry
+# Vectors are stored component-major, shape (3, m): gathers and dot products on such rows are
+# several times faster than on (m, 3) arrays with fancy indexing.
+
+def _take3(vectors: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Return columns ``idx`` of a (3, N) array, shape (3, m)."""
+    return np.take(vectors, idx, axis=1)
+
+
+def _dot3(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
 
 def _sin_elevation_and_rate(rho: np.ndarray, rho_rate: np.ndarray, up: np.ndarray):
-    """Return sin(el) = (rho . up) / |rho| and its time derivative for line-of-sight vectors ``(m, 3)``."""
-    n, n_rate = np.einsum("ij,ij->i", rho, up), np.einsum("ij,ij->i", rho_rate, up)
-    d2, rd = np.einsum("ij,ij->i", rho, rho), np.einsum("ij,ij->i", rho, rho_rate)
+    """Return sin(el) = (rho . up) / |rho| and its time derivative for line-of-sight vectors (3, m)."""
+    n, n_rate = _dot3(rho, up), _dot3(rho_rate, up)
+    d2, rd = _dot3(rho, rho), _dot3(rho, rho_rate)
     d = np.sqrt(d2)
     return n / d, n_rate / d - n * rd / (d2 * d)
 
@@ -345,16 +357,24 @@ class _Events(NamedTuple):
 
 
 class _Chunk(NamedTuple):
-    """Grid samples ``lo..lo+n-1`` of one chunk, owning events at samples/intervals ``a..b-1``."""
+    """Grid samples ``lo..lo+n-1`` of one chunk, owning events at samples/intervals ``a..b-1``.
+
+    Items are addressed by flat indices: ``e`` into ``f`` (sample j of satellite k seen from
+    station s), ``q = e // S = k * n + j`` into the columns of ``r_t``/``v_t``.
+    """
 
     lo: int
     a: int
     b: int
-    t: np.ndarray  # (n,)
-    r: np.ndarray  # (K, n, 3) ITRF km
-    v: np.ndarray  # (K, n, 3) km/s
+    t: np.ndarray  # (n,) s since start
+    r_t: np.ndarray  # (3, K n) ITRF position, km
+    v_t: np.ndarray  # (3, K n) ITRF velocity, km/s
     f: np.ndarray  # (K, n, S) sin(el) - sin(mask)
     last: np.ndarray  # (K,) last valid local sample (may be < 0 or >= n)
+
+    @property
+    def n(self) -> int:
+        return len(self.t)
 
 
 class _Workspace:
@@ -407,7 +427,9 @@ class _Search:
         self.propagations += error.size
         self._note_errors(error, lo)
         r, v = orbits.teme_to_itrf(r, jd, fr, v)
-        return _Chunk(lo, a, b, t, r, v, self._mask_margin(r, work), self.last_valid - lo)
+        r, v = r.reshape(-1, 3), v.reshape(-1, 3)
+        f = self._mask_margin(r, work).reshape(self.n_sat, len(t), self.n_st)
+        return _Chunk(lo, a, b, t, r.T.copy(), v.T.copy(), f, self.last_valid - lo)
 
     def _note_errors(self, error: np.ndarray, lo: int) -> None:
         """Record the first SGP4 error of each satellite and warn once about it."""
@@ -424,16 +446,15 @@ class _Search:
                 stacklevel=6)
 
     def _mask_margin(self, r: np.ndarray, work: _Workspace) -> np.ndarray:
-        """Return sin(el) - sin(mask), shape (K, n, S), from (rows, 5) @ (5, S) products.
+        """Return sin(el) - sin(mask), shape (rows, S), for positions ``r`` (rows, 3).
 
         Blocks of ``_ROWS_PER_BLOCK`` rows stay in cache and keep BLAS single-threaded, which is
-        faster for these thin products than threads that wait for each other.
+        faster for these thin (rows, 5) @ (5, S) products than threads that wait for each other.
         """
-        k, n, _ = r.shape
-        rows = k * n
+        rows = len(r)
         basis, f, q = work.basis[:rows], work.f[:rows], work.q
-        basis[:, :3] = r.reshape(-1, 3)
-        np.einsum("ij,ij->i", basis[:, :3], basis[:, :3], out=basis[:, 3])
+        basis[:, :3] = r
+        np.einsum("ij,ij->i", r, r, out=basis[:, 3])
         for i in range(0, rows, _ROWS_PER_BLOCK):
             fb = f[i:i + _ROWS_PER_BLOCK]
             qb = q[:len(fb)]
@@ -442,7 +463,7 @@ class _Search:
             np.sqrt(qb, out=qb)
             np.divide(fb, qb, out=fb)
             np.subtract(fb, self.sites.sin_mask, out=fb)
-        return f.reshape(k, n, self.n_st)
+        return f
 
     def _chunk_events(self, c: _Chunk, work: _Workspace) -> _Events:
         """Return the chunk's roots, culminations and boundary states."""
@@ -455,39 +476,43 @@ class _Search:
                        np.concatenate([max_sin, open_sin, close_sin]), open_pair, close_pair, close_t)
 
     # --- detection ----------------------------------------------------------
-    def _crossings(self, c: _Chunk, work: _Workspace):
-        """Return (k, j, s) of grid intervals j..j+1 owned by the chunk where the margin changes sign."""
+    def _owned(self, c: _Chunk, e: np.ndarray, valid_after: int) -> np.ndarray:
+        """Return the items at samples ``e`` the chunk owns whose sample + ``valid_after`` is valid."""
+        q = e // self.n_st
+        k, j = np.divmod(q, c.n)
+        return e[(c.lo + j >= c.a) & (c.lo + j < c.b) & (j + valid_after <= c.last[k])]
+
+    def _crossings(self, c: _Chunk, work: _Workspace) -> np.ndarray:
+        """Return ``e`` of the left samples of grid intervals where the margin changes sign."""
         k_n, n, s_n = c.f.shape
         up = np.greater(c.f, 0, out=work.flags_like(0, c.f.shape))
         change = np.not_equal(up[:, 1:], up[:, :-1], out=work.flags_like(1, (k_n, n - 1, s_n)))
-        k, j, s = _unravel(np.flatnonzero(change), n - 1, s_n)
-        own = (c.lo + j >= c.a) & (c.lo + j < c.b) & (j + 1 <= c.last[k])
-        return k[own], j[own], s[own]
+        flat = np.flatnonzero(change)
+        return self._owned(c, flat + flat // ((n - 1) * s_n) * s_n, 1)
 
     def _max_candidates(self, c: _Chunk, work: _Workspace):
-        """Return (k, j, s, side) of discrete maxima worth refining; side -1 start, 0 inside, +1 end."""
-        f, last = c.f, c.last
-        k_n, n, s_n = f.shape
+        """Return (e, side) of discrete maxima worth refining; side -1 start, 0 inside, +1 end."""
+        f, f_flat, s_n, n = c.f, c.f.reshape(-1), self.n_st, c.n
         mid = f[:, 1:-1]
         peak = np.greater_equal(mid, f[:, :-2], out=work.flags_like(1, mid.shape))
         peak &= np.greater(mid, f[:, 2:], out=work.flags_like(2, mid.shape))
         flat = np.flatnonzero(peak)
-        flat += (flat // ((n - 2) * s_n) * 2 + 1) * s_n  # index of the same sample in f
-        f_flat = f.reshape(-1)
-        value = f_flat[flat]
-        rise = 2 * np.maximum(value - f_flat[flat - s_n], value - f_flat[flat + s_n])
-        k, j, s = _unravel(flat[value + rise + NEAR_MISS_SLACK > 0], n, s_n)
-        own = (c.lo + j >= c.a) & (c.lo + j < c.b) & (j < last[k])
-        parts = [(k[own], j[own], s[own], np.zeros(own.sum(), int))]
+        e = flat + (flat // ((n - 2) * s_n) * 2 + 1) * s_n
+        inside = self._owned(c, e[_could_clear(f_flat, e, -s_n, s_n)], 1)
+        parts = [inside, np.zeros(len(inside), int)]
         if c.lo == 0:
-            ks, ss = np.nonzero((f[:, 0] > f[:, 1]) & (last[:, None] >= 1))
-            parts.append(_boundary_candidates(f, ks, np.zeros_like(ks), ss, 1, -1))
+            ks, ss = np.nonzero((f[:, 0] > f[:, 1]) & (c.last[:, None] >= 1))
+            e = ks * n * s_n + ss
+            e = e[_could_clear(f_flat, e, s_n)]
+            parts += [e, np.full(len(e), -1)]
         ends = self._ending(c)
         if len(ends):
-            jl = last[ends]
+            jl = c.last[ends]
             ke, se = np.nonzero(f[ends, jl] >= f[ends, jl - 1])
-            parts.append(_boundary_candidates(f, ends[ke], jl[ke], se, -1, 1))
-        return (np.concatenate(p) for p in zip(*parts))
+            e = (ends[ke] * n + jl[ke]) * s_n + se
+            e = e[_could_clear(f_flat, e, -s_n)]
+            parts += [e, np.full(len(e), 1)]
+        return np.concatenate(parts[::2]), np.concatenate(parts[1::2])
 
     def _ending(self, c: _Chunk) -> np.ndarray:
         """Return the satellites whose last valid sample (end of window or SGP4 failure) this chunk owns."""
@@ -496,29 +521,30 @@ class _Search:
     # --- refinement ---------------------------------------------------------
     def _culminations(self, c: _Chunk, work: _Workspace):
         """Refine culminations; return (pair, t, sin el) of kept ones and the short-pass brackets."""
-        k, j, s, side = self._max_candidates(c, work)
-        sin_mask = self.sites.sin_mask[s]
-        _, rate = _sin_elevation_and_rate(c.r[k, j] - self.sites.site_km[s], c.v[k, j], self.sites.up[s])
+        e, side = self._max_candidates(c, work)
+        q, s = np.divmod(e, self.n_st)
+        f_e, sin_mask = c.f.reshape(-1)[e], self.sites.sin_mask[s]
+        rho = _take3(c.r_t, q) - _take3(self.sites.site_t, s)
+        _, rate = _sin_elevation_and_rate(rho, _take3(c.v_t, q), _take3(self.sites.up_t, s))
         right = rate > 0  # the peak is after the sample
         move = ~((right & (side == 1)) | (~right & (side == -1)))  # else a clipped window peaks at its edge
-        interval = np.where(right, j, j - 1)[move]
-        arcs = self._arcs(c, k[move], interval, s[move])
+        q0, s0 = np.where(right, q, q - 1)[move], s[move]  # left sample of the arc holding the peak
+        arcs, t0, h = self._arcs(c, q0, s0)
         tau = arcs.peak_tau()
         value_h, _, curvature = arcs.sin_elevation(tau)
-        h = c.t[interval + 1] - c.t[interval]
-        t_max, value = c.t[j].copy(), c.f[k, j, s] + sin_mask
-        t_max[move], value[move] = c.t[interval] + tau * h, value_h
-        inside = c.f[k, j, s] > 0
+        t_max, value = c.t[q % c.n], f_e + sin_mask
+        t_max[move], value[move] = t0 + tau * h, value_h
+        inside = f_e > 0
         check = (np.abs(value - sin_mask) < PEAK_CHECK)[move] & (tau > 0) & (tau < 1)
         moved = np.flatnonzero(move)[check]
         t_max[moved], value[moved] = self._exact_peaks(
-            k[moved], s[moved], t_max[moved], value[moved], c.t[interval[check]],
-            c.t[interval[check] + 1], curvature[check] / h[check] ** 2)
+            q[moved] // c.n, s[moved], t_max[moved], value[moved], t0[check], (t0 + h)[check],
+            curvature[check] / h[check] ** 2)
         above = value > sin_mask
         short = (above & ~inside)[move]
-        brackets = (k[move][short], interval[short], s[move][short], t_max[move][short])
         keep = inside | above
-        return k[keep] * self.n_st + s[keep], t_max[keep], value[keep], brackets
+        pair = q[keep] // c.n * self.n_st + s[keep]
+        return pair, t_max[keep], value[keep], (q0[short], s0[short], t_max[move][short])
 
     def _exact_peaks(self, k, s, t, value, t_lo, t_hi, curvature):
         """Newton on the exact SGP4 elevation rate (curvature from the cubic); exact peak values.
@@ -540,26 +566,27 @@ class _Search:
             active = active[ok & (np.abs(step) > TIME_TOLERANCE_S)]
         return t, value
 
-    def _roots(self, c: _Chunk, crossings, short):
+    def _roots(self, c: _Chunk, crossings: np.ndarray, short):
         """Return (pair, t, rising) of every mask crossing owned by the chunk, exact to SGP4."""
-        k, j, s = crossings
-        rising = c.f[k, j + 1, s] > 0
-        f0, f1 = c.f[k, j, s], c.f[k, j + 1, s]
-        ks, js, ss, t_peak = short
-        n_cross, n_short = len(k), len(ks)
-        k, j, s = (np.concatenate([x, y, y]) for x, y in ((k, ks), (j, js), (s, ss)))
-        rising = np.concatenate([rising, np.ones(n_short, bool), np.zeros(n_short, bool)])
-        t_lo = np.concatenate([c.t[j[:n_cross + n_short]], t_peak])
-        t_hi = np.concatenate([c.t[j[:n_cross] + 1], t_peak, c.t[js + 1]])
-        h, t0 = c.t[j + 1] - c.t[j], c.t[j]
+        f_flat, s_n = c.f.reshape(-1), self.n_st
+        f0, f1 = f_flat[crossings], f_flat[crossings + s_n]
+        q_short, s_short, t_peak = short
+        n_cross, n_short = len(crossings), len(q_short)
+        q = np.concatenate([crossings // s_n, q_short, q_short])
+        s = np.concatenate([crossings % s_n, s_short, s_short])
+        rising = np.concatenate([f1 > 0, np.ones(n_short, bool), np.zeros(n_short, bool)])
+        arcs, t0, h = self._arcs(c, q, s)
+        t_lo = np.concatenate([t0[:n_cross + n_short], t_peak])
+        t_hi = np.concatenate([(t0 + h)[:n_cross], t_peak, (t0 + h)[n_cross + n_short:]])
         tau_lo, tau_hi = np.clip((t_lo - t0) / h, 0, 1), np.clip((t_hi - t0) / h, 0, 1)
         guess = np.concatenate([f0 / (f0 - f1), 0.5 * (tau_lo + tau_hi)[n_cross:]])
-        arcs, sin_mask = self._arcs(c, k, j, s), self.sites.sin_mask[s]
+        sin_mask = self.sites.sin_mask[s]
         tau = _bracketed_newton(lambda idx, x: arcs.take(idx).mask_margin(x, sin_mask[idx]),
                                 tau_lo, tau_hi, guess, rising, _TAU_TOLERANCE)
+        k = q // c.n
         t = _bracketed_newton(lambda idx, x: self._exact_margin(k[idx], s[idx], x),
                               t_lo, t_hi, np.clip(t0 + tau * h, t_lo, t_hi), rising, TIME_TOLERANCE_S)
-        return k * self.n_st + s, t, rising
+        return k * s_n + s, t, rising
 
     def _exact_margin(self, k, s, t):
         """Return exact sin(el) - sin(mask) and its rate; (0, inf) where SGP4 fails, so Newton stops."""
@@ -567,19 +594,22 @@ class _Search:
         bad = ~(np.isfinite(g) & np.isfinite(rate))
         return np.where(bad, 0.0, g - self.sites.sin_mask[s]), np.where(bad, np.inf, rate)
 
-    def _arcs(self, c: _Chunk, k, j, s) -> _Arcs:
-        """Return the Hermite arcs of satellites ``k`` over local intervals ``j`` seen from stations ``s``."""
-        h = (c.t[j + 1] - c.t[j])[:, None]
-        p0, p1 = c.r[k, j] - self.sites.site_km[s], c.r[k, j + 1] - self.sites.site_km[s]
-        v0, v1 = c.v[k, j] * h, c.v[k, j + 1] * h
+    def _arcs(self, c: _Chunk, q: np.ndarray, s: np.ndarray) -> tuple[_Arcs, np.ndarray, np.ndarray]:
+        """Return the Hermite arcs from samples ``q`` to ``q + 1`` seen from stations ``s``, their start and step."""
+        j = q % c.n
+        t0 = c.t[j]
+        h = c.t[j + 1] - t0
+        site, up = _take3(self.sites.site_t, s), _take3(self.sites.up_t, s)
+        p0, p1 = _take3(c.r_t, q) - site, _take3(c.r_t, q + 1) - site
+        v0, v1 = _take3(c.v_t, q) * h, _take3(c.v_t, q + 1) * h
         coeffs = (p0, v0, 3 * (p1 - p0) - 2 * v0 - v1, 2 * (p0 - p1) + v0 + v1)
-        up = self.sites.up[s]
-        n = np.stack([np.einsum("ij,ij->i", ci, up) for ci in coeffs])
-        e = np.zeros((7, len(k)))
+        n = np.stack([_dot3(ci, up) for ci in coeffs])
+        e = np.zeros((7, len(q)))
         for i_a, ca in enumerate(coeffs):
-            for i_b in range(i_a, 4):
-                e[i_a + i_b] += (1 if i_a == i_b else 2) * np.einsum("ij,ij->i", ca, coeffs[i_b])
-        return _Arcs(n, e)
+            e[2 * i_a] += _dot3(ca, ca)
+            for i_b in range(i_a + 1, 4):
+                e[i_a + i_b] += 2 * _dot3(ca, coeffs[i_b])
+        return _Arcs(n, e), t0, h
 
     def _exact(self, k, s, t):
         """Return exact SGP4 sin(el) and its rate (1/s) for satellites ``k``, stations ``s``, times ``t``."""
@@ -592,7 +622,7 @@ class _Search:
             good = error == 0
             r[idx[good]], v[idx[good]] = r_i[good], v_i[good]
         r, v = orbits.teme_to_itrf(r, np.full(len(k), self.jd0), fr, v)
-        return _sin_elevation_and_rate(r - self.sites.site_km[s], v, self.sites.up[s])
+        return _sin_elevation_and_rate(r.T - _take3(self.sites.site_t, s), v.T, _take3(self.sites.up_t, s))
 
     def _boundary_states(self, c: _Chunk):
         """Return pairs open at start (with sin el), and pairs open at their last valid sample (t, sin el)."""
@@ -606,17 +636,15 @@ class _Search:
                 kc * self.n_st + sc, c.t[last[kc]], f[kc, last[kc], sc] + mask[sc])
 
 
-def _unravel(flat: np.ndarray, n: int, s_n: int):
-    """Return (k, j, s) of flat indices into an array of shape (K, n, s_n)."""
-    k, rest = np.divmod(flat, n * s_n)
-    j, s = np.divmod(rest, s_n)
-    return k, j, s
+def _could_clear(f_flat: np.ndarray, e: np.ndarray, *neighbours: int) -> np.ndarray:
+    """Return whether the arc around discrete maximum ``e`` could still clear the mask.
 
-
-def _boundary_candidates(f, k, j, s, neighbour, side):
-    """Keep boundary maxima whose peak could clear the mask (same bound as inside, one-sided)."""
-    near = f[k, j, s] + 2 * (f[k, j, s] - f[k, j + neighbour, s]) + NEAR_MISS_SLACK > 0
-    return k[near], j[near], s[near], np.full(near.sum(), side)
+    Over a concave arc the peak exceeds the sample by at most the larger rise from a neighbour;
+    twice that, plus ``NEAR_MISS_SLACK``, also covers mildly non-concave arcs.
+    """
+    value = f_flat[e]
+    rise = np.max([value - f_flat[e + d] for d in neighbours], axis=0) if len(e) else value
+    return value + 2 * rise + NEAR_MISS_SLACK > 0
 
 
 # ----------------------------------------------------------------------------- assembly

@@ -62,13 +62,19 @@ def julian_dates(times) -> tuple[np.ndarray, np.ndarray]:
     jd, fr : numpy.ndarray
         Whole Julian day (ending in .5) and the fraction of day, both float64.
     """
-    values = np.atleast_1d(np.asarray(times, dtype=object if not hasattr(times, "dtype") else None))
-    mixed = {"format": "mixed"} if values.dtype.kind in "OUS" else {}
-    stamps = pd.DatetimeIndex(pd.to_datetime(values, **mixed))
-    stamps = stamps.tz_localize("UTC") if stamps.tz is None else stamps.tz_convert("UTC")
+    try:
+        stamps = pd.DatetimeIndex(times)
+        stamps = stamps.tz_localize("UTC") if stamps.tz is None else stamps.tz_convert("UTC")
+    except (TypeError, ValueError):  # a scalar, or a list mixing naive and aware times
+        stamps = pd.DatetimeIndex([_utc(pd.Timestamp(value)) for value in np.atleast_1d(
+            np.asarray(times, dtype=object))])
     ns = stamps.as_unit("ns").asi8
     days, rest = np.divmod(ns, _NS_PER_DAY)
     return _JD_UNIX_EPOCH + days.astype(np.float64), rest / _NS_PER_DAY
+
+
+def _utc(stamp: pd.Timestamp) -> pd.Timestamp:
+    return stamp.tz_localize("UTC") if stamp.tz is None else stamp.tz_convert("UTC")
 
 
 def teme_states_km(sat_array: SatrecArray, jd, fr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -84,13 +90,16 @@ def teme_states_km(sat_array: SatrecArray, jd, fr) -> tuple[np.ndarray, np.ndarr
     Returns
     -------
     r_km, v_km_s : numpy.ndarray, shape (n_sat, n_times, 3)
-        TEME position (km) and velocity (km/s); NaN where SGP4 failed.
+        TEME position (km) and velocity (km/s); NaN wherever SGP4 reported an error.
     error : numpy.ndarray of uint8, shape (n_sat, n_times)
         SGP4 error code, 0 when fine (codes in ``sgp4.api.SGP4_ERRORS``; 6 = decayed).
     """
     jd = np.ascontiguousarray(np.atleast_1d(jd), dtype=np.float64)
     fr = np.ascontiguousarray(np.atleast_1d(fr), dtype=np.float64)
     error, r_km, v_km_s = sat_array.sgp4(jd, fr)
+    if error.any():  # SatrecArray leaves some failed states (e.g. code 6) finite: blank them all
+        r_km[error != 0] = np.nan
+        v_km_s[error != 0] = np.nan
     return r_km, v_km_s, error
 
 

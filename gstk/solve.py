@@ -53,6 +53,8 @@ SCIP_LIMIT_STATUSES = frozenset({
 #: Relative difference below which a proven-optimal objective and its bound are reported equal
 #: (SCIP proves optimality to an absolute 1e-9 in model units, i.e. k$ / Gbit / hours).
 _OPTIMAL_SNAP = 1e-9
+#: Stand-in for a zero gap bound in the exact search (MaxContactGap.gap_s must be > 0).
+_ZERO_GAP_S = 1e-9
 
 
 # ----------------------------------------------------------------------------- status mapping
@@ -471,7 +473,8 @@ class _GapSearch:
                 return Status.NO_SOLUTION, None
             params["limits/time"] = min(float(params.get("limits/time", remaining)), remaining)
         params.pop("limits/gap", None)  # a feasibility question: the first feasible point answers it
-        gap_s = float(self.candidates[index])
+        # MaxContactGap requires gap_s > 0; 1 ns stands for a zero gap (the rows' own slack is 1 us)
+        gap_s = max(float(self.candidates[index]), _ZERO_GAP_S)
         feasibility = self.build(self.data, self.constraints, gap_s, self.include)
         self.build_time_s += float(getattr(feasibility, "build_time_s", 0.0))
         self.size = model_size(feasibility)

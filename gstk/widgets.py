@@ -378,13 +378,14 @@ class _Controls:
         self.w = w
         stations = explorer.stations
         providers = sorted(stations["provider"].astype(str).unique(), key=str.lower)
-        wide = {"style": {"description_width": "170px"}, "layout": w.Layout(width="420px")}
+        wide = {"style": {"description_width": "190px"}, "layout": w.Layout(width="470px")}
         self.providers = {p: w.Checkbox(value=True, description=p, indent=False,
                                         layout=w.Layout(width="110px")) for p in providers}
         self.bands = {b: w.Checkbox(value=False, description=b, indent=False,
                                     layout=w.Layout(width="70px")) for b in band_choices(stations)}
         self.objective = w.Dropdown(options=[(label, key) for key, (label, _) in OBJECTIVES.items()],
-                                    value="max_mission_data", description="Objective", **wide)
+                                    value="max_mission_data", description="Objective",
+                                    style={"description_width": "70px"}, layout=w.Layout(width="360px"))
         self.cost_cap = w.FloatSlider(value=50_000, min=0, max=200_000, step=1_000, readout_format=",.0f",
                                       description="Monthly cost cap (USD)", **wide)
         self.max_providers = w.IntSlider(value=min(2, len(providers)), min=1, max=max(len(providers), 1),
@@ -395,16 +396,16 @@ class _Controls:
                                           description="Min daily downlink (GB/sat)", **wide)
         self.time_limit = w.FloatSlider(value=float(time_limit_s), min=5, max=300, step=5,
                                         readout_format=".0f", description="Time limit (s)", **wide)
-        self.use_cost_cap = w.Checkbox(value=True, indent=False, layout=w.Layout(width="24px"))
-        self.use_max_providers = w.Checkbox(value=True, indent=False, layout=w.Layout(width="24px"))
-        self.use_min_downlink = w.Checkbox(value=False, indent=False, layout=w.Layout(width="24px"))
+        self.use_cost_cap = w.Checkbox(value=True, indent=False, layout=w.Layout(width="28px"))
+        self.use_max_providers = w.Checkbox(value=True, indent=False, layout=w.Layout(width="28px"))
+        self.use_min_downlink = w.Checkbox(value=False, indent=False, layout=w.Layout(width="28px"))
         for toggle, slider in self._toggled():
             slider.disabled = not toggle.value
             toggle.observe(lambda change, s=slider: setattr(s, "disabled", not change["new"]), "value")
         self.solve_button = w.Button(description="Solve", button_style="primary", icon="play")
         self.solve_button.add_class("gstk-solve")
         self.solve_button.on_click(lambda _button: explorer.start_solve())
-        self.progress = w.FloatProgress(value=0.0, min=0.0, max=1.0, layout=w.Layout(width="260px"))
+        self.progress = w.FloatProgress(value=0.0, min=0.0, max=1.0, layout=w.Layout(width="240px"))
         self.progress_label = w.Label(value="ready")
         self.status = w.HTML(value="<i>Choose settings and press Solve.</i>")
         self.status.add_class("gstk-status")
@@ -425,21 +426,26 @@ class _Controls:
         header = w.HTML(f"<b>gstk explorer</b> — {len(explorer.satellite_ids)} satellites × "
                         f"{len(explorer.stations)} stations; Table 1 prices, seed {explorer.seed}; "
                         f"mission {explorer.mission_days:g} days")
-        toggled = [w.HBox([t, s]) for t, s in self._toggled()]
-        controls = w.VBox([
-            w.HTML("<b>Providers</b>"), w.GridBox(list(self.providers.values()),
-                                                   layout=w.Layout(grid_template_columns="repeat(3, 120px)")),
-            w.HTML("<b>Required bands</b>"), w.HBox(list(self.bands.values())),
-            self.objective, toggled[0], toggled[1], w.HBox([w.Label(layout=w.Layout(width="24px")),
-                                                            self.min_duration]),
-            toggled[2], w.HBox([w.Label(layout=w.Layout(width="24px")), self.time_limit]),
-            w.HBox([self.solve_button, self.progress]), self.progress_label, self.status,
-            w.HTML("<small>Always on: one contact per antenna (11), one link per satellite (12).</small>"),
-        ], layout=w.Layout(width="460px"))
+        pad = {"layout": w.Layout(width="28px")}
+        choices = w.VBox([
+            w.HTML("<b>Providers</b>"),
+            w.GridBox(list(self.providers.values()), layout=w.Layout(grid_template_columns="repeat(3, 115px)")),
+            w.HTML("<b>Required bands</b>"),
+            w.HBox(list(self.bands.values()), layout=w.Layout(flex_flow="row wrap")),
+            self.objective,
+        ], layout=w.Layout(width="380px", margin="0 24px 0 0"))
+        cap, count, downlink = (w.HBox([toggle, slider]) for toggle, slider in self._toggled())
+        limits = w.VBox([cap, count, w.HBox([w.Label(**pad), self.min_duration]), downlink,
+                         w.HBox([w.Label(**pad), self.time_limit])])
+        run = w.HBox([self.solve_button, self.progress, self.progress_label],
+                     layout=w.Layout(align_items="center"))
+        note = w.HTML("<small>Ticked constraints apply. Always on: one contact per antenna (11), "
+                      "one link per satellite (12).</small>")
         tabs = w.Tab(children=[self.map, self.costs, self.data, self.gantt, self.certificate])
         for i, title in enumerate(("Network map", "Costs", "Data per satellite", "Contacts", "Certificate")):
             tabs.set_title(i, title)
-        panel = w.VBox([header, w.HBox([controls, tabs])])
+        panel = w.VBox([header, w.HBox([choices, limits], layout=w.Layout(flex_flow="row wrap")),
+                        note, run, self.status, tabs])
         panel.add_class("gstk-explorer")
         return panel
 

@@ -145,3 +145,19 @@ def test_demo_runs_offline_and_writes_its_outputs(tmp_path, capsys):
     assert load_scenario(out_dir / "scenario.json").days == 1
     assert main(["verify", str(out_dir / "scenario.json"), str(out_dir / "solution.json"),
                  "--contacts", str(out_dir / "contacts.csv")]) == 0
+
+
+def test_infeasible_solve_exits_1_with_the_diagnosis(tmp_path, capsys):
+    scenario = {"window": {"start": "2025-03-11T00:00:00Z", "days": 1}, "satellites": {"demo": True},
+                "stations": {"providers": ["Leaf"]}, "prices": {"random": {"seed": 1}},
+                "objective": {"type": "MinMissionCost"},
+                "constraints": [{"type": "MaxProviders", "count": 0}, {"type": "MinSatelliteDownlink", "volume_gb": 1}]}
+    path = tmp_path / "infeasible.json"
+    path.write_text(json.dumps(scenario))
+    out_path = tmp_path / "solution.json"
+    assert main(["solve", str(path), "--out", str(out_path), "--no-progress"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("<Solution INFEASIBLE") and "MaxProviders" in out
+    assert json.loads(out_path.read_text())["status"] == "INFEASIBLE"
+    assert main(["verify", str(path), str(out_path)]) == 1
+    assert "no solution to verify" in capsys.readouterr().out

@@ -327,3 +327,20 @@ def test_any_valid_scenario_round_trips_through_text(days, seed, constraints, ob
     again = Scenario.from_dict(yaml.safe_load(text) if yaml_file else json.loads(text))
     assert again == scenario
     assert again.constraints == scenario.constraints and again.start == scenario.start and again.days == days
+
+
+def _readme_scenarios() -> list[str]:
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    blocks = readme.read_text(encoding="utf-8").split("```json\n")[1:] if readme.is_file() else []
+    return [b.split("```")[0] for b in blocks if '"window"' in b.split("```")[0]]
+
+
+def test_readme_scenario_examples_load_and_build(tmp_path):
+    blocks = _readme_scenarios()
+    if not blocks:
+        pytest.skip("README.md has no scenario example yet (section 'Scenario files')")
+    for i, text in enumerate(blocks):
+        path = tmp_path / f"readme_{i}.json"
+        path.write_text(text)
+        problem = load_scenario(path).problem()
+        assert len(problem.stations) and len(problem.satellites)

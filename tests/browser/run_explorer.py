@@ -35,17 +35,24 @@ from cdp import Browser, CdpError, _stop
 HERE = Path(__file__).resolve().parent
 DEFAULT_NOTEBOOK = HERE.parent.parent / "notebooks" / "explorer.ipynb"
 
-KERNEL_STATUS_JS = """(() => {
-  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-  return k ? k.status : null; })()"""
+#: The notebook panel: the main-area widget with a session (shell.currentWidget is null headless).
+NOTEBOOK_JS = """[...window.jupyterapp.shell.widgets('main')].find(w => w.sessionContext && w.content)"""
+KERNEL_STATUS_JS = f"""(() => {{
+  const w = window.jupyterapp && {NOTEBOOK_JS};
+  const k = w && w.sessionContext.session && w.sessionContext.session.kernel;
+  return k ? k.status : null; }})()"""
+RUN_ALL_JS = f"""(() => {{
+  const w = {NOTEBOOK_JS};
+  window.jupyterapp.shell.activateById(w.id);
+  return window.jupyterapp.commands.execute('notebook:run-all-cells').then(() => true); }})()"""
 PANEL_JS = """(() => {
   const p = document.querySelector('.gstk-explorer');
   if (!p) return null;
   const solve = p.querySelector('button.gstk-solve');
   return {
     solve_button: solve ? solve.textContent.trim() : null,
-    checkboxes: [...p.querySelectorAll('.widget-checkbox')].map(b => b.textContent.trim()).filter(t => t),
+    checkboxes: [...p.querySelectorAll('.widget-checkbox')]
+      .map(b => b.textContent.replace(/\u200b/g, '').trim()).filter(t => t),
     sliders: [...p.querySelectorAll('.widget-slider .widget-label')].map(l => l.textContent.trim()),
     tabs: [...p.querySelectorAll('.lm-TabBar-tabLabel')].map(t => t.textContent.trim()),
     objective: (p.querySelector('.widget-dropdown select') || {}).value || null,
@@ -84,6 +91,9 @@ def start_jupyter_lab(root: Path, out: Path, port: int, token: str) -> subproces
         f"--LabApp.user_settings_dir={out / 'jupyter' / 'settings'}",
         f"--LabApp.workspaces_dir={out / 'jupyter' / 'workspaces'}",
     ]
+    settings = out / "jupyter" / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True, exist_ok=True)  # no "get Jupyter news?" toast over the panel
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
     log = open(out / "jupyterlab.log", "wb")
     return subprocess.Popen(command, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
@@ -124,8 +134,13 @@ def drive(browser: Browser, url: str, out: Path, timeout_s: float) -> dict:
                      "JupyterLab to open the notebook")
     browser.wait_for(f"{KERNEL_STATUS_JS} === 'idle'", 90, "the kernel to start")
     found["lab_ready_s"] = round(time.monotonic() - t0, 1)
-    browser.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells').then(() => true)")
-    found["panel"] = browser.wait_for(PANEL_JS, timeout_s, "the explorer panel to render")
+    browser.evaluate(RUN_ALL_JS)
+    rendered = browser.wait_for(f"{TRACEBACK_JS} ? 'traceback' : {PANEL_JS}", timeout_s,
+                                "the explorer panel to render")
+    if rendered == "traceback":
+        browser.screenshot(out / "explorer_failure.png")
+        raise CdpError("a cell raised: the notebook shows a traceback (see explorer_failure.png)")
+    found["panel"] = rendered
     found["panel_rendered_s"] = round(time.monotonic() - t0, 1)
     browser.wait_for(f"{KERNEL_STATUS_JS} === 'idle'", timeout_s, "all cells to finish")
     browser.evaluate("document.querySelector('.gstk-explorer').scrollIntoView(); true")

@@ -1,0 +1,301 @@
+"""One- and two-provider baseline networks (paper §3): the study's point of comparison.
+
+A mission operator who integrates with one or two ground-station providers
+gets, at best, the optimal network *restricted* to those providers.  gstk
+builds that network with the very same objective, constraints and model
+builders as the unrestricted problem: the only change is the (20) prefilter
+:class:`~gstk.model.specs.AllowedProviders`, which drops the other providers'
+stations before the model is built.  There is no second model.
+
+For every provider ``p`` (and every pair ``{p, q}``) :func:`baseline_solutions`
+solves the restricted problem; :func:`baseline_table` stacks one row per
+provider set and :func:`baseline_summary` reports, per set size, the best and
+the mean objective over the feasible sets and how many were infeasible.
+
+Warm starts.  A one-provider network is a feasible network of every pair that
+contains its provider, and every restricted network is feasible for the
+unrestricted problem.  :func:`solve_verified` therefore accepts a previous
+solution as a starting point (``start_from``): pairs start from the better of
+their two one-provider networks, and the study's optimized network starts from
+the best baseline.  The optimum does not change; a solve stopped by its time
+limit can only end at least as good as its start.
+
+Every solution these functions return has passed :func:`gstk.verify.verify`;
+a violation raises :class:`~gstk.errors.SolveError` (style §4: experiments
+fail loudly).
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gstk.costs import mission_months
+from gstk.errors import GstkError, SolveError
+from gstk.model.build import build_model
+from gstk.model.data import ModelData
+from gstk.model.specs import AllowedProviders
+from gstk.prefilters import apply_prefilters
+from gstk.problem import Problem
+from gstk.solution import Solution, Status
+from gstk.solve import solve
+from gstk.verify import format_violations, verify
+
+log = logging.getLogger(__name__)
+
+#: Label of the unrestricted (all-provider) network in result tables.
+ALL_PROVIDERS = "all"
+
+
+# --------------------------------------------------------------------------- provider sets
+def available_providers(problem: Problem) -> list[str]:
+    """Return the providers that keep at least one station after the problem's station prefilters.
+
+    Station status (default: operational only), bands and allowed providers are
+    applied exactly as :class:`~gstk.model.data.ModelData` applies them, so a
+    provider whose stations are all filtered out has no baseline.
+    """
+    empty = pd.DataFrame({"station_id": pd.Series([], dtype="str"), "duration_s": pd.Series([], dtype=float)})
+    _, stations = apply_prefilters(empty, problem.stations, problem.constraints)
+    return sorted(stations["provider"].astype(str).unique().tolist())
+
+
+def provider_sets(providers: Iterable[str], sizes: Iterable[int] = (1, 2)) -> list[tuple[str, ...]]:
+    """Return every set of ``size`` providers for each size, each sorted, sets in size-then-name order.
+
+    Examples
+    --------
+    >>> provider_sets(["KSAT", "AWS", "Leaf"])
+    [('AWS',), ('KSAT',), ('Leaf',), ('AWS', 'KSAT'), ('AWS', 'Leaf'), ('KSAT', 'Leaf')]
+    """
+    names = sorted(set(map(str, providers)))
+    out: list[tuple[str, ...]] = []
+    for size in sizes:
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+            raise GstkError(f"provider set sizes must be integers >= 1, got {size!r}")
+        out.extend(itertools.combinations(names, int(size)))
+    return out
+
+
+def restricted_problem(problem: Problem, providers: Iterable[str]) -> Problem:
+    """Return ``problem`` with the (20) prefilter AllowedProviders(providers) added.
+
+    An AllowedProviders already in the problem is intersected with ``providers``
+    (the baseline can never use a provider the problem itself excludes).
+    """
+    wanted = tuple(sorted(set(map(str, providers))))
+    if not wanted:
+        raise GstkError("restricted_problem needs at least one provider")
+    kept, allowed = [], set(wanted)
+    for spec in problem.constraints:
+        if isinstance(spec, AllowedProviders):
+            allowed &= set(spec.providers)
+        else:
+            kept.append(spec)
+    if not allowed:  # nothing left: keep the requested set, the problem's own filter then empties it
+        allowed = set(wanted)
+        kept.extend(s for s in problem.constraints if isinstance(s, AllowedProviders))
+    name = f"{problem.name}[{'+'.join(wanted)}]"
+    return problem.with_changes(constraints=(*kept, AllowedProviders(providers=tuple(sorted(allowed)))),
+                                name=name)
+
+
+# --------------------------------------------------------------------------- one verified solve
+def set_start(model, start_from: Solution | None) -> bool:
+    """Put the selection of ``start_from`` into the model's variables as a warm start.
+
+    Contacts are matched by their stable ``contact_id``; y, z and w follow from x
+    by (5)-(7).  Returns False (and sets nothing) when no contact of the start
+    is in the model, e.g. an empty or infeasible start.
+    """
+    if start_from is None or not start_from.status.has_solution or start_from.contacts.empty:
+        return False
+    data: ModelData = model.data
+    ids = data.contacts["contact_id"].to_numpy(str)
+    x = np.isin(ids, start_from.contacts["contact_id"].to_numpy(str))
+    if not x.any():
+        return False
+    v = model.variables
+    y = np.bincount(data.station_of_contact[x], minlength=len(data.station_ids)) > 0
+    z = np.bincount(data.provider_of_station[y], minlength=len(data.provider_ids)) > 0
+    w = np.bincount(data.pair_of_contact[x], minlength=len(data.pair_station)) > 0
+    for var, values in ((v.x, x), (v.y, y), (v.z, z), (v.w, w)):
+        if var.size:
+            var.value = values.astype(float)
+    return True
+
+
+def check_solution(solution: Solution, contacts: pd.DataFrame, problem: Problem) -> None:
+    """Raise SolveError if ``solution`` (when it has one) fails :func:`gstk.verify.verify`."""
+    if not solution.status.has_solution:
+        return
+    violations = verify(solution, contacts, problem)
+    if violations:
+        raise SolveError(
+            f"solution of {problem.name!r} ({solution!r}) fails independent verification: "
+            f"{format_violations(violations)}; this is a gstk bug, please report it with the trial's seed"
+        )
+
+
+def solve_verified(contacts: pd.DataFrame, problem: Problem, *, start_from: Solution | None = None,
+                   check: bool = True, **solver_options: Any) -> Solution:
+    """Build and solve ``problem`` on ``contacts``; verify the result.
+
+    Parameters
+    ----------
+    contacts : pandas.DataFrame
+        Contacts table (:func:`gstk.contacts.compute_contacts`), with its window in ``attrs``.
+    problem : Problem
+        Objective, constraints and price tables.
+    start_from : Solution, optional
+        A solution of a restricted problem used as warm start (see :func:`set_start`).
+    check : bool
+        Run :func:`gstk.verify.verify` and raise SolveError on any violation.
+    **solver_options
+        Passed to :func:`gstk.solve.solve` (``time_limit_s``, ``rel_gap``, ``threads``, ...).
+
+    Returns
+    -------
+    Solution
+    """
+    data = ModelData.from_problem(contacts, problem)
+    model = build_model(data, problem.objective, problem.constraints)
+    started = set_start(model, start_from)
+    solution = solve(model, warm_start=started, **solver_options)
+    if check:
+        check_solution(solution, contacts, problem)
+    return solution
+
+
+# --------------------------------------------------------------------------- all baselines
+def better(a: Solution | None, b: Solution | None) -> Solution | None:
+    """Return the better of two solutions by their objective and sense (None and no-solution lose)."""
+    candidates = [s for s in (a, b) if s is not None and s.status.has_solution and s.objective is not None]
+    if not candidates:
+        return None
+    sense = candidates[0].sense
+    return (min if sense == "min" else max)(candidates, key=lambda s: s.objective)
+
+
+def baseline_solutions(contacts: pd.DataFrame, problem: Problem, *, sizes: Iterable[int] = (1, 2),
+                       providers: Iterable[str] | None = None, warm_start: bool = True,
+                       **solver_options: Any) -> dict[tuple[str, ...], Solution]:
+    """Return the optimal network restricted to every set of ``sizes`` providers.
+
+    Parameters
+    ----------
+    contacts, problem
+        As in :func:`solve_verified`; ``problem`` is the unrestricted problem.
+    sizes : iterable of int
+        Set sizes, default one- and two-provider networks.
+    providers : iterable of str, optional
+        Providers to combine (default :func:`available_providers`).
+    warm_start : bool
+        Start each set from the best solution of its subsets already solved.
+    **solver_options
+        Passed to :func:`gstk.solve.solve`.
+
+    Returns
+    -------
+    dict
+        Provider tuple -> verified Solution, in :func:`provider_sets` order.
+    """
+    names = available_providers(problem) if providers is None else sorted(set(providers))
+    out: dict[tuple[str, ...], Solution] = {}
+    for subset in provider_sets(names, sizes):
+        start = None
+        if warm_start:
+            for smaller in out:
+                if set(smaller) < set(subset):
+                    start = better(start, out[smaller])
+        out[subset] = solve_verified(contacts, restricted_problem(problem, subset), start_from=start,
+                                     **solver_options)
+        log.debug("baseline %s: %r", "+".join(subset), out[subset])
+    return out
+
+
+def best_solution(solutions: Iterable[Solution]) -> Solution | None:
+    """Return the best solution (by objective and sense) among those that have one."""
+    best = None
+    for solution in solutions:
+        best = better(best, solution)
+    return best
+
+
+# --------------------------------------------------------------------------- tables
+def monthly_operational_cost_usd(solution: Solution) -> float:
+    """Return the left side of (10) for a solution: (monthly + contact terms of (2)) / M, USD/month."""
+    months = mission_months(solution.mission_days * 86_400.0)
+    return (solution.cost_breakdown.get("monthly", 0.0) + solution.cost_breakdown.get("contacts", 0.0)) / months
+
+
+def solution_row(solution: Solution, providers: tuple[str, ...] | None) -> dict[str, Any]:
+    """Return one flat row: the allowed provider set, ``Solution.summary()`` and the monthly cost."""
+    row = {"allowed": ALL_PROVIDERS if providers is None else "+".join(providers),
+           "n_allowed": math.nan if providers is None else len(providers)}
+    row.update(solution.summary())
+    row["has_solution"] = solution.status.has_solution
+    row["monthly_cost_usd"] = monthly_operational_cost_usd(solution) if solution.status.has_solution else math.nan
+    row["cost_total_usd"] = row.get("cost_total_usd") if solution.status.has_solution else math.nan
+    row["data_total_bit"] = solution.data_total_bit if solution.status.has_solution else math.nan
+    return row
+
+
+def baseline_table(solutions: Mapping[tuple[str, ...], Solution]) -> pd.DataFrame:
+    """Return one row per provider set: ``allowed, n_allowed`` and the solution summary.
+
+    Columns include ``status, objective, gap, has_solution, cost_total_usd,
+    monthly_cost_usd, data_total_bit, n_providers, n_stations, solve_time_s``.
+    Infeasible sets keep their row (``has_solution`` False, NaN numbers).
+    """
+    rows = [solution_row(sol, subset) for subset, sol in solutions.items()]
+    table = pd.DataFrame(rows)
+    table.attrs["units"] = {"cost_total_usd": "USD", "monthly_cost_usd": "USD/month",
+                            "data_total_bit": "bit", "solve_time_s": "s"}
+    return table
+
+
+def baseline_summary(table: pd.DataFrame, sense: str) -> pd.DataFrame:
+    """Return, per set size, the best and the mean baseline over feasible sets, and the counts.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`baseline_table` (needs ``n_allowed, status, has_solution, objective,
+        cost_total_usd, data_total_bit``).
+    sense : {"min", "max"}
+        The objective's sense: "best" is the smallest objective for "min".
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``n_allowed``: ``n_sets, n_feasible, n_infeasible, n_unknown``
+        (no solution for another reason, e.g. a time limit), ``best_allowed``,
+        ``best_objective, best_cost_total_usd, best_data_total_bit`` and
+        ``mean_objective, mean_cost_total_usd, mean_data_total_bit`` (NaN when no
+        set is feasible).
+    """
+    if sense not in ("min", "max"):
+        raise GstkError(f"sense must be 'min' or 'max', got {sense!r}")
+    rows = []
+    for size, group in table.groupby("n_allowed", sort=True):
+        feasible = group[group["has_solution"].astype(bool)]
+        row = {"n_allowed": int(size), "n_sets": len(group), "n_feasible": len(feasible),
+               "n_infeasible": int((group["status"] == Status.INFEASIBLE.value).sum())}
+        row["n_unknown"] = row["n_sets"] - row["n_feasible"] - row["n_infeasible"]
+        if feasible.empty:
+            best = None
+        else:
+            objective = feasible["objective"].astype(float)
+            best = feasible.loc[objective.idxmin() if sense == "min" else objective.idxmax()]
+        row["best_allowed"] = None if best is None else best["allowed"]
+        for column in ("objective", "cost_total_usd", "data_total_bit"):
+            row[f"best_{column}"] = math.nan if best is None else float(best[column])
+            row[f"mean_{column}"] = float(feasible[column].astype(float).mean()) if len(feasible) else math.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
