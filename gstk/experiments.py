@@ -663,6 +663,49 @@ def network_scenario(*, problem: str = "max_data", n_satellites: int = 2, trial:
     sats = instance.sample
     tracks = ground_tracks(sats, start, start + pd.Timedelta(hours=track_hours))
     elements = sats.to_frame()
-    altitude = float(((elements["perigee_km"] + elements["apogee_km"]) / 2).mean())
+    altitude = round(float(((elements["perigee_km"] + elements["apogee_km"]) / 2).mean()))
     return NetworkScenario(problem, study_stations(settings.station_statuses), solution, gantt, tracks,
                            instance.satellite_names, altitude)
+
+
+# --------------------------------------------------------------------------- notebook helpers
+def study_settings(*, D_min_GB_per_day: float = 250.0, B_month_usd_per_satellite: float = 15_000.0,
+                   rule: str = "exclude-megaconstellations", sim_days: float = 7.0,
+                   time_limit_s: float | None = 60.0, rel_gap: float | None = 1e-3,
+                   **other: Any) -> StudySettings:
+    """Return :class:`StudySettings` from notebook parameters in report units (GB/day, USD/month).
+
+    D_min is per satellite per 24 h window of (9) (1 GB = 8e9 bit);
+    B_month is per satellite per month, the cap of (10) being it times the size.
+    """
+    return StudySettings(d_min_bit=float(D_min_GB_per_day) * BITS_PER_GB,
+                         b_month_usd_per_satellite=float(B_month_usd_per_satellite), rule=rule,
+                         sim_days=float(sim_days), time_limit_s=time_limit_s, rel_gap=rel_gap, **other)
+
+
+def caption(settings: StudySettings, **extra: Any) -> str:
+    """Return the one-line provenance printed under every study figure.
+
+    Names the sampling rule, T_sim, D_min, B_month and the solver limits, plus
+    ``extra`` items (e.g. trials=100, sizes=[1, 2, 5, 10]).
+    """
+    parts = [f"sampling rule: {settings.rule} ({settings.altitude_km[0]:g}-{settings.altitude_km[1]:g} km)",
+             f"T_sim {settings.sim_days:g} d", f"D_min {settings.d_min_bit / BITS_PER_GB:g} GB/sat/day",
+             f"B_month {settings.b_month_usd_per_satellite:,.0f} USD/sat/month",
+             f"stations: {'+'.join(settings.station_statuses)}",
+             f"SCIP limit {settings.time_limit_s:g} s, gap {settings.rel_gap:g}"]
+    parts += [f"{k} {v}" for k, v in extra.items()]
+    return "; ".join(parts)
+
+
+def write_table(table: pd.DataFrame, results_dir: str | os.PathLike, name: str) -> list[Path]:
+    """Write ``table`` as ``<results_dir>/<name>.csv`` (and ``.parquet`` when pyarrow is installed)."""
+    out = Path(results_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [atomic_write(out / f"{name}.csv", lambda tmp: table.to_csv(tmp, index=False))]
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return paths
+    paths.append(atomic_write(out / f"{name}.parquet", lambda tmp: table.to_parquet(tmp, index=False)))
+    return paths

@@ -126,7 +126,6 @@ def tle_fields(line1: str, line2: str) -> pd.DataFrame:
 
     Examples
     --------
-    >>> sats = example_satellites()
     >>> lines = EXAMPLE_TLE.splitlines()[1:3]
     >>> tle_fields(*lines).query("field == 'inclination, deg'")["text"].item()
     ' 51.6369'
@@ -134,7 +133,8 @@ def tle_fields(line1: str, line2: str) -> pd.DataFrame:
     rows = []
     for number, line in ((1, line1.rstrip()), (2, line2.rstrip())):
         if len(line) != 69:
-            raise GstkError(f"TLE line {number} has {len(line)} columns, expected 69: {line!r}")
+            raise GstkError(f"TLE line {number} has {len(line)} columns, expected 69: {line!r}; "
+                            "pass both lines whole, e.g. from tle_lines(satellites).")
         for first, last, what, _ in _TLE_FIELDS[number]:
             if what != "blank":
                 rows.append({"line": number, "columns": f"{first}-{last}" if last > first else str(first),
@@ -319,7 +319,7 @@ def coverage_table(altitudes_km, elevation_masks_deg) -> pd.DataFrame:
     Examples
     --------
     >>> row = coverage_table([500.0], [10.0]).iloc[0]
-    >>> round(row.half_angle_deg, 2), round(row.longest_pass_s / 60, 1)
+    >>> round(float(row.half_angle_deg), 2), round(float(row.longest_pass_s) / 60, 1)
     (14.05, 7.4)
     """
     h, eps_deg = (a.ravel() for a in np.meshgrid(np.asarray(altitudes_km, float),

@@ -382,7 +382,7 @@ class _Controls:
         self.providers = {p: w.Checkbox(value=True, description=p, indent=False,
                                         layout=w.Layout(width="110px")) for p in providers}
         self.bands = {b: w.Checkbox(value=False, description=b, indent=False,
-                                    layout=w.Layout(width="70px")) for b in band_choices(stations)}
+                                    layout=w.Layout(width="64px")) for b in band_choices(stations)}
         self.objective = w.Dropdown(options=[(label, key) for key, (label, _) in OBJECTIVES.items()],
                                     value="max_mission_data", description="Objective",
                                     style={"description_width": "70px"}, layout=w.Layout(width="360px"))
@@ -414,6 +414,7 @@ class _Controls:
         self.costs = w.HTML()
         self.data = w.HTML()
         self.gantt = w.Image(format="png", layout=w.Layout(max_width="860px"))
+        self.gantt.add_class("gstk-gantt")
         self.certificate = w.HTML()
         self.panel = self._layout(explorer)
 

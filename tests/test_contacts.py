@@ -24,10 +24,13 @@ skyfield_api = pytest.importorskip("skyfield.api")
 ONE_SECOND = 1.0
 #: gstk polishes every AOS/LOS with Newton on exact SGP4 until the step is below 1 ms.
 ONE_MILLISECOND = 1e-3
-#: Skyfield's culmination time is good to ~0.5 s: near zenith that costs it up to ~0.04 deg.
+#: Skyfield's culmination time is good to ~0.5 s: that costs it up to ~0.04 deg on high passes...
 MAX_ELEVATION_DEG = 0.05
-#: gstk's culmination is from the Hermite arc (~1e-5 deg at the default step); checked on SGP4.
-PEAK_DEG = 1e-4
+#: ... and up to ~0.5 deg within 10 deg of the zenith, where elevation peaks sharply (an equatorial
+#: orbit over an equatorial station peaks at exactly 90 deg).
+ZENITH_DEG = 0.5
+#: gstk polishes every culmination with Newton on the exact SGP4 rate until the step is < 1 ms.
+PEAK_DEG = 1e-5
 #: Skyfield uses UT1 where gstk takes UT1 = UTC (0.04 s in March 2025, ~20 m): near zenith at
 #: 400 km that moves the elevation by up to ~0.003 deg.
 UT1_DEG = 0.005
@@ -135,7 +138,8 @@ def _assert_pair_matches(mine: pd.DataFrame, theirs: pd.DataFrame, mask: float, 
         twin = theirs.iloc[near[0]]
         used[near[0]] = True
         assert (w.aos_clipped, w.los_clipped) == (twin.aos_clipped, twin.los_clipped), (key, w)
-        assert w.max_elevation_deg == pytest.approx(twin.max_elevation_deg, abs=MAX_ELEVATION_DEG), (key, w)
+        tolerance = ZENITH_DEG if w.max_elevation_deg > 80 else MAX_ELEVATION_DEG
+        assert w.max_elevation_deg == pytest.approx(twin.max_elevation_deg, abs=tolerance), (key, w)
         # Ours is the true peak; Skyfield's UT1 (gstk: UT1 = UTC) moves a zenith pass by <= ~0.005 deg.
         assert w.max_elevation_deg >= twin.max_elevation_deg - UT1_DEG
     missing = theirs[~used]
@@ -211,7 +215,7 @@ def test_nothing_visible_between_windows_at_one_second_sampling(leo, leo_contact
                 assert (el[(span > w.aos_s) & (span < w.los_s)] > stn.min_elevation_deg).all()
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(altitude_km=st.floats(350, 1500), inclination_deg=st.floats(0, 180),
        eccentricity=st.floats(0, 0.02), raan_deg=st.floats(0, 360), arg_perigee_deg=st.floats(0, 360),
        mean_anomaly_deg=st.floats(0, 360), lat_deg=st.floats(-85, 85), lon_deg=st.floats(-180, 180),

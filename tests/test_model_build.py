@@ -46,11 +46,11 @@ def gap_instance(seed: int, n_contacts: int, nested: bool):
 # --------------------------------------------------------------------------- build_model
 def test_build_model_records_size_time_and_forms():
     contacts, stations, providers, satellites = random_instance(0, n_contacts=20)
-    problem = Problem(specs.MaxMissionData(), [specs.StationContactExclusion(), specs.MinContactDuration(120.0)],
+    problem = Problem(specs.MinMissionCost(), [specs.StationContactExclusion(), specs.MinContactDuration(120.0)],
                       stations, providers, satellites)
     data = ModelData.from_problem(contacts, problem)
     model = build_model(data, problem.objective, problem.constraints)
-    assert isinstance(model, Model) and model.sense == "max"
+    assert isinstance(model, Model) and model.sense == "min" and model.objective_scale == 1e3
     assert model.build_time_s > 0
     assert set(model.size) == {"n_variables", "n_constraints", "nonzeros"}
     n_columns = data.n_contacts + len(data.station_ids) + len(data.provider_ids) + len(data.pair_station)
@@ -58,9 +58,32 @@ def test_build_model_records_size_time_and_forms():
     assert model.size["nonzeros"] >= model.size["n_constraints"] > 0
     assert list(model.constraints)[:3] == ["contact_station_link", "station_provider_link", "contact_licence_link"]
     assert "min_contact_duration" not in model.constraints  # prefilters are applied by ModelData
-    assert model.objective_scale == 1e9 and model.constraint_specs == (specs.StationContactExclusion(),)
+    assert model.constraint_specs == (specs.StationContactExclusion(),)
     with pytest.raises(ValueError, match="linking"):
         build_model(data, problem.objective, [], linking="dense")
+
+
+def test_build_model_links_only_used_families():
+    """Max data without cost rows needs no y, z, w; a provider cap needs y and z but not w."""
+    contacts, stations, providers, satellites = random_instance(0, n_contacts=20, n_providers=3)
+    problem = Problem(specs.MaxMissionData(), [specs.StationContactExclusion()], stations, providers, satellites)
+    data = ModelData.from_problem(contacts, problem)
+    pure = build_model(data, specs.MaxMissionData(), problem.constraints)
+    assert pure.size["n_variables"] == data.n_contacts
+    assert all(pure.constraints[name] == [] for name in ("contact_station_link", "station_provider_link",
+                                                          "contact_licence_link"))
+    capped = build_model(data, specs.MaxMissionData(), [*problem.constraints, specs.MaxProviders(count=1)])
+    assert capped.size["n_variables"] == data.n_contacts + len(data.station_ids) + len(data.provider_ids)
+    assert capped.constraints["contact_licence_link"] == []
+    loose = specs.MaxMonthlyCost(usd=1e12)  # cannot bind: no row, no y
+    assert build_model(data, specs.MaxMissionData(), [loose]).size["n_variables"] == data.n_contacts
+    paper = build_model(data, specs.MaxMissionData(), [specs.StationContactExclusion(form="pairwise")],
+                        linking="aggregated")
+    assert paper.size["n_variables"] == n_all(data)
+
+
+def n_all(data):
+    return data.n_contacts + len(data.station_ids) + len(data.provider_ids) + len(data.pair_station)
 
 
 def test_build_model_without_contacts():

@@ -67,27 +67,53 @@ class Model:
     warm_start: dict[str, np.ndarray] | None = field(default=None)
 
 
-def constraint_rows(data: ModelData, v: Variables, spec: Spec) -> list[cp.Constraint]:
+#: Builders whose rows may carry y_s on the right-hand side (then they also link x to y).
+_STATION_LINKED = ("station_contact_exclusion", "max_antenna_utilization")
+_LINKS = ("contact_station_link", "station_provider_link", "contact_licence_link")
+
+
+def constraint_rows(data: ModelData, v: Variables, spec: Spec, **options) -> list[cp.Constraint]:
     """Return the rows of one constraint spec (its builder is named ``spec.builder``)."""
     params = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)}
     form = params.pop("form", None)
     name = spec.builder + ("_pairwise" if form == "pairwise" else "")
     if isinstance(spec, MaxContactGap):
         return gaps.max_contact_gap(data, v, **params)
-    return getattr(cons, name)(data, v, **params)
+    return getattr(cons, name)(data, v, **params, **options)
 
 
-def linking_rows(data: ModelData, v: Variables, form: str, specs: tuple[Spec, ...]) -> dict[str, list]:
-    """Return the rows of (5)-(7) in the requested form, skipping rows the clique rows imply."""
-    if form == "aggregated":
-        return {"contact_station_link": linking.contact_station_link_aggregated(data, v),
-                "station_provider_link": linking.station_provider_link_aggregated(data, v),
-                "contact_licence_link": linking.contact_licence_link_aggregated(data, v)}
+def _station_linked(spec: Spec) -> bool:
+    return spec.builder in _STATION_LINKED and getattr(spec, "form", "clique") == "clique"
+
+
+def paper_linking_rows(data: ModelData, v: Variables) -> dict[str, list]:
+    """Return the paper's aggregated rows of (5)-(7)."""
+    return {"contact_station_link": linking.contact_station_link_aggregated(data, v),
+            "station_provider_link": linking.station_provider_link_aggregated(data, v),
+            "contact_licence_link": linking.contact_licence_link_aggregated(data, v)}
+
+
+def linking_rows(data: ModelData, v: Variables, specs: tuple[Spec, ...], used: set[str]) -> dict[str, list]:
+    """Return the disaggregated rows of (5)-(7) the model needs, given the variable families ``used``.
+
+    (7) only when w is used (the cost objective), (6) when z is, (5) when y or
+    z is; x_c <= y_s rows implied by station clique rows are left out.
+    """
+    idle = linking.idle_rows_needed(specs)
     cliques = any(isinstance(s, StationContactExclusion) and s.form == "clique" for s in specs)
     implied = cons.station_link_implied(data) if cliques else None
-    return {"contact_station_link": linking.contact_station_link(data, v, implied=implied),
-            "station_provider_link": linking.station_provider_link(data, v),
-            "contact_licence_link": linking.contact_licence_link(data, v)}
+    link_y = bool(used & {"y", "z"})
+    return {
+        "contact_station_link": linking.contact_station_link(data, v, implied=implied, idle=idle) if link_y else [],
+        "station_provider_link": linking.station_provider_link(data, v, idle=idle) if "z" in used else [],
+        "contact_licence_link": linking.contact_licence_link(data, v, idle=idle) if "w" in used else [],
+    }
+
+
+def _families_used(v: Variables, expressions) -> set[str]:
+    """Return which of y, z, w appear in the given constraints / objective expressions."""
+    ids = {var.id for e in expressions for var in e.variables()}
+    return {name for name in ("y", "z", "w") if getattr(v, name).id in ids}
 
 
 def build_model(data: ModelData, objective: Spec, constraints: Iterable[Spec] = (), *,
@@ -137,7 +163,14 @@ def _dominated_gap(spec: Spec, gap_s: float, include_boundary: bool) -> bool:
 
 
 def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], *, linking: str) -> Model:
-    """Return the Model of an objective (None: zero) and constraint specs."""
+    """Return the Model of an objective (None: zero) and constraint specs.
+
+    Variables -> linking (5)-(7) -> constraints -> objective.  With
+    disaggregated linking, the linking rows are chosen after the other rows are
+    known: y, z and w are linked to x only when an objective term or a
+    constraint uses them, and station clique rows carry y_s on their
+    right-hand side only then.
+    """
     if linking not in LINKING_FORMS:
         raise ValueError(f"linking must be one of {LINKING_FORMS}, got {linking!r}")
     t0 = time.perf_counter()
@@ -146,13 +179,24 @@ def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], 
     v = variables(data)
     if dense_gap:
         v.extras.update(gaps.dense_gap_variables(data, objective.include_boundary))
-    rows = linking_rows(data, v, linking, specs)
+    rows: dict[str, list] = {name: [] for name in _LINKS}
     for spec in specs:
-        rows.setdefault(spec.builder, []).extend(constraint_rows(data, v, spec))
+        if not _station_linked(spec):
+            rows.setdefault(spec.builder, []).extend(constraint_rows(data, v, spec))
     if dense_gap:
         rows["max_gap_successor"] = gaps.max_gap_successor(data, v, include_boundary=objective.include_boundary)
     expression, sense, scale = OBJECTIVES[objective.builder] if objective is not None else (None, "min", 1.0)
-    target = cp.Constant(0.0) if expression is None else expression(data, v)
+    target = (0.0 * cp.sum(v.x) if data.n_contacts else cp.Constant(0.0)) if expression is None \
+        else expression(data, v)  # a zero objective still names x, so SCIP sees every contact
+    used = _families_used(v, [target, *(c for group in rows.values() for c in group)])
+    link_station = bool(used & {"y", "z"}) or linking == "aggregated"
+    for spec in specs:
+        if _station_linked(spec):
+            rows.setdefault(spec.builder, []).extend(constraint_rows(data, v, spec, link_station=link_station))
+    if linking == "aggregated":
+        rows.update(paper_linking_rows(data, v))
+    else:
+        rows.update(linking_rows(data, v, specs, used | ({"y"} if link_station else set())))
     goal = cp.Maximize(target) if sense == "max" else cp.Minimize(target)
     problem = cp.Problem(goal, [c for group in rows.values() for c in group])
     size = model_size(problem)
@@ -167,6 +211,8 @@ def model_size(problem: cp.Problem) -> dict[str, int]:
     Compiles the problem for SCIP once; cvxpy caches the compiled program, so a
     later ``problem.solve(solver=cp.SCIP, ...)`` does not compile it again.
     """
+    if not problem.variables():
+        return {"n_variables": 0, "n_constraints": 0, "nonzeros": 0}
     data, _, _ = problem.get_problem_data(cp.SCIP)
     matrix = data["A"]
     return {"n_variables": int(matrix.shape[1]), "n_constraints": int(matrix.shape[0]),

@@ -83,25 +83,29 @@ def min_satellite_downlink(data: ModelData, v: Variables, *, volume_bit: float, 
 
 
 def max_monthly_cost(data: ModelData, v: Variables, *, usd: float) -> list[cp.Constraint]:
-    """Eq. (10): sum_s C^mon_s y_s + (mu / T_sim) sum_c kappa_c x_c <= B_month (k$ row)."""
-    if not math.isfinite(usd):
-        return []
+    """Eq. (10): sum_s C^mon_s y_s + (mu / T_sim) sum_c kappa_c x_c <= B_month (k$ row).
+
+    Left out when even taking every contact stays within the cap.
+    """
     monthly = data.monthly_cost_usd / MODEL_MONEY_UNIT_USD
     per_contact = SECONDS_PER_MONTH / data.sim_duration_s * data.contact_cost_usd / MODEL_MONEY_UNIT_USD
+    used = data.contacts_at_station @ np.ones(data.n_contacts) > 0
+    if usd / MODEL_MONEY_UNIT_USD >= monthly[used].sum() + per_contact.sum():
+        return []  # taking every contact stays within the cap: the row cannot bind
     return [monthly @ v.y + per_contact @ v.x <= usd / MODEL_MONEY_UNIT_USD]
 
 
 # --------------------------------------------------------------------------- (11), (12)
-def station_cliques(data: ModelData) -> list[np.ndarray]:
+def station_cliques(data: ModelData, link_station: bool = True) -> list[np.ndarray]:
     """Return the maximal cliques of each station's interval graph that (11) needs.
 
-    At a one-antenna station every maximal clique (singletons included) is
-    kept: its row sum_Q x_c <= y_s replaces the x_c <= y_s rows of (5).  At an
-    A_s-antenna station cliques of at most A_s contacts are implied by (5).
+    A clique of at most A_s contacts cannot be violated; it is kept only at a
+    one-antenna station with ``link_station`` (its row sum_Q x_c <= y_s then
+    replaces the x_c <= y_s rows of (5)).
     """
     cliques = maximal_cliques(data.aos_s, data.los_s, data.station_of_contact)
     cap = data.antennas[[data.station_of_contact[q[0]] for q in cliques]] if cliques else []
-    return [q for q, a in zip(cliques, cap) if a == 1 or len(q) > a]
+    return [q for q, a in zip(cliques, cap) if len(q) > a or (link_station and a == 1)]
 
 
 def station_link_implied(data: ModelData) -> np.ndarray:
@@ -109,20 +113,24 @@ def station_link_implied(data: ModelData) -> np.ndarray:
     return data.antennas[data.station_of_contact] == 1
 
 
-def station_contact_exclusion(data: ModelData, v: Variables) -> list[cp.Constraint]:
+def station_contact_exclusion(data: ModelData, v: Variables, *, link_station: bool = True) -> list[cp.Constraint]:
     """Eq. (11), clique form: sum_{c in Q} x_c <= A_s y_s for every maximal clique Q at station s.
 
     One row per maximal clique of the station's interval graph (at most |C_s|
-    rows, found by a sweep) instead of one per overlapping pair; y_s on the
-    right-hand side makes each row also imply x_c <= y_s for its members.
+    rows, found by a sweep) instead of one per overlapping pair.  y_s on the
+    right-hand side makes each row also imply x_c <= y_s for its members.  When
+    nothing depends on y (``link_station=False``) the right-hand side is A_s.
     """
-    cliques = station_cliques(data)
+    cliques = station_cliques(data, link_station)
     if not cliques:
         return []
     station = data.station_of_contact[[q[0] for q in cliques]]
+    rows = incidence_rows(cliques, data.n_contacts) @ v.x
+    if not link_station:
+        return [rows <= data.antennas[station]]
     capacity = sp.csr_matrix((data.antennas[station].astype(float), (np.arange(len(cliques)), station)),
                              shape=(len(cliques), len(data.station_ids)))
-    return [incidence_rows(cliques, data.n_contacts) @ v.x <= capacity @ v.y]
+    return [rows <= capacity @ v.y]
 
 
 def station_contact_exclusion_pairwise(data: ModelData, v: Variables) -> list[cp.Constraint]:
@@ -212,12 +220,14 @@ def station_count(data: ModelData, v: Variables, *, min_count: int = 0,
     return rows
 
 
-def max_antenna_utilization(data: ModelData, v: Variables, *, fraction: float) -> list[cp.Constraint]:
-    """Eq. (21): sum_{c in C_s} d_c x_c <= fraction * A_s * T_sim * y_s at every station.
+def max_antenna_utilization(data: ModelData, v: Variables, *, fraction: float,
+                            link_station: bool = True) -> list[cp.Constraint]:
+    """Eq. (21): sum_{c in C_s} d_c x_c <= fraction * A_s * T_sim * y_s at every station (hour rows).
 
     y_s on the right-hand side gives the same integer points (x_c <= y_s) and a
-    tighter LP bound.  Rows of stations whose total contact time is below the
-    cap cannot bind and are left out.
+    tighter LP bound; without ``link_station`` (nothing depends on y) it is 1.
+    Rows of stations whose total contact time is below the cap cannot bind and
+    are left out.
     """
     busy = data.contacts_at_station @ data.duration_s
     cap = fraction * data.antennas * data.sim_duration_s
@@ -225,4 +235,6 @@ def max_antenna_utilization(data: ModelData, v: Variables, *, fraction: float) -
     if len(binding) == 0:
         return []
     hours = data.contacts_at_station[binding] @ sp.diags(data.duration_s / 3600.0)
+    if not link_station:
+        return [hours @ v.x <= cap[binding] / 3600.0]
     return [hours @ v.x <= cp.multiply(cap[binding] / 3600.0, v.y[binding])]

@@ -21,7 +21,7 @@ CHROMIUM_FLAGS = (
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--no-first-run", "--no-default-browser-check",
     "--disable-dev-shm-usage", "--disable-extensions", "--disable-sync", "--mute-audio",
-    "--remote-debugging-port=0", "--window-size=1500,1100",
+    "--remote-debugging-port=0", "--window-size=1500,1500",
 )
 
 
@@ -77,6 +77,16 @@ class Browser:
                 return value
             time.sleep(poll_s)
         raise CdpError(f"timed out after {timeout_s:.0f} s waiting for {what}")
+
+    def click(self, selector_js: str) -> None:
+        """Click the centre of the element ``selector_js`` evaluates to, with real mouse events."""
+        box = self.evaluate(f"(() => {{ const e = {selector_js}; if (!e) return null; e.scrollIntoView();"
+                            " const r = e.getBoundingClientRect();"
+                            " return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+        if not box:
+            raise CdpError(f"nothing to click: {selector_js}")
+        for kind in ("mousePressed", "mouseReleased"):
+            self.send("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1], button="left", clickCount=1)
 
     def screenshot(self, path: Path) -> Path:
         """Write a PNG of the viewport to ``path``."""

@@ -66,6 +66,16 @@ RESULT_JS = """(() => {
     return null;
   const img = document.querySelector('.gstk-explorer img.gstk-map') || document.querySelector('.gstk-explorer .gstk-map img');
   return {status: s.textContent.trim(), map_px: img ? [img.naturalWidth, img.naturalHeight] : null}; })()"""
+#: What each result tab must show once selected (visible = laid out with a size).
+_VISIBLE = "(e => e && e.offsetParent !== null && e.getBoundingClientRect().height > 0)"
+TAB_CHECKS = {
+    "Costs": f"""(() => {{ const t = [...document.querySelectorAll('.gstk-explorer .gstk-table')]
+      .find({_VISIBLE}); return t && /total/.test(t.textContent) ? t.textContent.length : null; }})()""",
+    "Data per satellite": f"""(() => {{ const t = [...document.querySelectorAll('.gstk-explorer .gstk-table')]
+      .find({_VISIBLE}); return t && /DEMO-1/.test(t.textContent) ? t.textContent.length : null; }})()""",
+    "Contacts": f"""(() => {{ const i = [...document.querySelectorAll('.gstk-explorer img.gstk-gantt')]
+      .find({_VISIBLE}); return i && i.naturalWidth > 0 ? [i.naturalWidth, i.naturalHeight] : null; }})()""",
+}
 TRACEBACK_JS = "document.querySelector('.jp-Notebook') ? document.querySelector('.jp-Notebook').innerText.includes('Traceback') : null"
 
 
@@ -135,7 +145,7 @@ def drive(browser: Browser, url: str, out: Path, timeout_s: float) -> dict:
     browser.wait_for(f"{KERNEL_STATUS_JS} === 'idle'", 90, "the kernel to start")
     found["lab_ready_s"] = round(time.monotonic() - t0, 1)
     browser.evaluate(RUN_ALL_JS)
-    rendered = browser.wait_for(f"{TRACEBACK_JS} ? 'traceback' : {PANEL_JS}", timeout_s,
+    rendered = browser.wait_for(f"({TRACEBACK_JS}) ? 'traceback' : {PANEL_JS}", timeout_s,
                                 "the explorer panel to render")
     if rendered == "traceback":
         browser.screenshot(out / "explorer_failure.png")
@@ -146,7 +156,7 @@ def drive(browser: Browser, url: str, out: Path, timeout_s: float) -> dict:
     browser.evaluate("document.querySelector('.gstk-explorer').scrollIntoView(); true")
     time.sleep(1.0)
     browser.screenshot(out / "explorer_panel.png")
-    browser.evaluate("document.querySelector('.gstk-explorer button.gstk-solve').click(); true")
+    browser.click("document.querySelector('.gstk-explorer button.gstk-solve')")
     found["busy"] = browser.wait_for(f"(() => {{ const b = {BUSY_JS}; return b && b.disabled ? b : null; }})()",
                                      30, "the Solve button to be disabled while solving")
     # While the solve runs in its thread the kernel must come back to idle (the UI is not frozen).
@@ -157,9 +167,19 @@ def drive(browser: Browser, url: str, out: Path, timeout_s: float) -> dict:
     found["result"] = browser.wait_for(RESULT_JS, timeout_s, "the solve to finish")
     found["solve_s"] = round(time.monotonic() - solve_began, 1)
     found["traceback_in_notebook"] = browser.evaluate(TRACEBACK_JS)
+    browser.evaluate("document.querySelector('.gstk-explorer').scrollIntoView(); true")
     time.sleep(1.0)
     browser.screenshot(out / "explorer_solved.png")
+    found["tabs"] = {name: show_tab(browser, name, check) for name, check in TAB_CHECKS.items()}
+    browser.screenshot(out / "explorer_contacts_tab.png")
     return found
+
+
+def show_tab(browser: Browser, name: str, check_js: str):
+    """Select the result tab ``name`` with a real click and return ``check_js`` of its content."""
+    browser.click(f"[...document.querySelectorAll('.gstk-explorer .lm-TabBar-tab')]"
+                  f".find(t => t.textContent.trim() === {json.dumps(name)})")
+    return browser.wait_for(check_js, 20, f"the {name} tab to show its content")
 
 
 def checks(found: dict) -> list[str]:
@@ -178,6 +198,11 @@ def checks(found: dict) -> list[str]:
         failures.append(f"solve status: {result.get('status')!r}")
     if not result.get("map_px") or min(result["map_px"]) <= 0:
         failures.append(f"map image not rendered: {result.get('map_px')}")
+    for name, value in (found.get("tabs") or {}).items():
+        if not value:
+            failures.append(f"tab {name!r} shows nothing")
+    if len(found.get("tabs") or {}) != len(TAB_CHECKS):
+        failures.append("result tabs were not all checked")
     if found.get("traceback_in_notebook"):
         failures.append("a traceback is shown in the notebook")
     return failures

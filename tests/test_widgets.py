@@ -1,0 +1,188 @@
+"""The explorer's logic without a browser: controls -> specs, the background solve, errors in the panel."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from gstk import widgets
+from gstk.contacts import compute_contacts
+from gstk.errors import GstkError
+from gstk.model.specs import (AllowedProviders, MaxMissionData, MaxMonthlyCost, MaxProviders,
+                              MinContactDuration, MinMissionCost, MinSatelliteDownlink, RequiredBands,
+                              SatelliteContactExclusion, StationContactExclusion)
+from gstk.satellites import demo_constellation
+from gstk.stations import load_stations
+from gstk.units import BITS_PER_GB
+from gstk.verify import verify
+
+START = pd.Timestamp("2025-03-11T00:00:00Z")
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+#: A solve of this instance takes a few seconds; a minute means the thread is stuck.
+JOIN_TIMEOUT_S = 120.0
+
+
+@pytest.fixture(scope="module")
+def instance():
+    """Two demo satellites, the Leaf and Viasat networks, one day of contacts."""
+    satellites = demo_constellation()[:2]
+    stations = load_stations(providers=["Leaf", "Viasat"])
+    contacts = compute_contacts(satellites, stations, START, START + pd.Timedelta(days=1))
+    return contacts, satellites, stations
+
+
+@pytest.fixture
+def explorer(instance):
+    contacts, satellites, stations = instance
+    return widgets.Explorer(contacts, satellites, stations, seed=3, time_limit_s=60)
+
+
+def test_problem_specs_follow_the_settings():
+    settings = widgets.Settings(providers=("KSAT", "Leaf"), bands=("S", "X"), objective="min_mission_cost",
+                                monthly_cost_cap_usd=20_000.0, max_providers=1, min_contact_duration_s=180.0,
+                                min_daily_downlink_gb=50.0)
+    objective, specs = widgets.problem_specs(settings)
+    assert objective == MinMissionCost()
+    by_type = {type(s): s for s in specs}
+    assert by_type[AllowedProviders].providers == ("KSAT", "Leaf")
+    assert by_type[RequiredBands].bands == ("S", "X")
+    assert by_type[MaxMonthlyCost].usd == 20_000.0
+    assert by_type[MaxProviders].count == 1
+    assert by_type[MinContactDuration].duration_s == 180.0
+    downlink = by_type[MinSatelliteDownlink]
+    assert (downlink.volume_bit, downlink.window_s) == (50.0 * BITS_PER_GB, 86_400.0)
+    assert StationContactExclusion in by_type and SatelliteContactExclusion in by_type
+
+
+def test_constraints_that_are_off_are_left_out():
+    objective, specs = widgets.problem_specs(widgets.Settings(providers=("AWS",)))
+    assert objective == MaxMissionData()
+    assert {type(s) for s in specs} == {AllowedProviders, StationContactExclusion, SatelliteContactExclusion}
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    (widgets.Settings(providers=()), "No provider selected"),
+    (widgets.Settings(providers=("AWS",), objective="max_fun"), "Unknown objective"),
+])
+def test_problem_specs_reject_bad_settings(settings, message):
+    with pytest.raises(GstkError, match=message):
+        widgets.problem_specs(settings)
+
+
+def test_band_choices_in_catalog_order():
+    stations = pd.DataFrame({"bands": ["X;S", "Ka;S;X", "", "S;UHF;W", None]})
+    assert widgets.band_choices(stations) == ["S", "X", "Ka", "UHF", "W"]
+    assert widgets.band_choices(pd.DataFrame({"provider": ["A"]})) == []
+
+
+def test_controls_start_with_the_catalog_and_read_back(explorer):
+    ui = explorer.ui
+    assert list(ui.providers) == ["Leaf", "Viasat"]
+    assert explorer.settings() == widgets.Settings(
+        providers=("Leaf", "Viasat"), bands=(), objective="max_mission_data", monthly_cost_cap_usd=50_000.0,
+        max_providers=2, min_contact_duration_s=180.0, min_daily_downlink_gb=None, time_limit_s=60.0)
+    ui.use_cost_cap.value = False
+    ui.use_min_downlink.value = True
+    ui.min_downlink.value = 20
+    ui.providers["Leaf"].value = False
+    settings = explorer.settings()
+    assert settings.monthly_cost_cap_usd is None and ui.cost_cap.disabled
+    assert settings.min_daily_downlink_gb == 20.0 and not ui.min_downlink.disabled
+    assert settings.providers == ("Viasat",)
+
+
+def test_problem_uses_seeded_table1_prices(explorer, instance):
+    first, again = explorer.problem(), explorer.problem()
+    assert first.stations.equals(again.stations)
+    assert set(first.stations["station_id"]) == set(instance[2]["station_id"])
+    assert first.mission_days == 365.0
+
+
+def test_background_solve_disables_the_button_and_shows_results(explorer, instance):
+    contacts, _, _ = instance
+    assert explorer.start_solve() is True
+    assert explorer.ui.solve_button.disabled and explorer.ui.solve_button.description == "Solving…"
+    assert explorer.start_solve() is False  # one solve at a time
+    solution = explorer.wait(JOIN_TIMEOUT_S)
+    assert not explorer.running and explorer.error is None
+    assert not explorer.ui.solve_button.disabled and explorer.ui.solve_button.description == "Solve"
+    assert solution.status.value in ("OPTIMAL", "FEASIBLE") and solution.selected_stations
+    assert verify(solution, contacts, explorer.problem()) == []
+    assert set(solution.selected_providers) <= {"Leaf", "Viasat"} and len(solution.selected_providers) <= 2
+    ui = explorer.ui
+    assert ui.progress.value == 1.0 and ui.progress_label.value.startswith("done in")
+    assert solution.status.value in ui.status.value
+    assert ui.map.value.startswith(PNG_MAGIC) and ui.gantt.value.startswith(PNG_MAGIC)
+    assert "total" in ui.costs.value and "Selected providers" in ui.costs.value
+    assert all(sat in ui.data.value for sat in solution.data_by_satellite)
+    assert "gstk-solution" in ui.certificate.value
+
+
+def test_report_tables_convert_units(explorer):
+    solution = explorer.solve()
+    report = widgets.satellite_report(solution)
+    first = report.iloc[0]
+    sat = first["satellite_id"]
+    assert first["mission_data_gb"] == pytest.approx(solution.data_by_satellite[sat] / BITS_PER_GB)
+    assert first["longest_gap_h"] == pytest.approx(solution.max_gap_by_satellite_s[sat] / 3600.0)
+    assert f"${solution.cost_breakdown['total']:,.0f}" in widgets.status_line(solution)
+
+
+def test_no_provider_is_refused_before_any_thread(explorer):
+    for box in explorer.ui.providers.values():
+        box.value = False
+    assert explorer.start_solve() is False
+    assert not explorer.running and explorer._thread is None
+    assert "No provider selected" in explorer.ui.status.value and "gstk-error" in explorer.ui.status.value
+    assert explorer.ui.progress.bar_style == "danger"
+
+
+def test_infeasible_settings_are_a_message_not_an_exception(explorer):
+    ui = explorer.ui
+    ui.use_cost_cap.value = False
+    ui.use_min_downlink.value = True
+    ui.min_downlink.value = 500  # GB per satellite per day: far beyond one day of passes
+    assert explorer.start_solve()
+    solution = explorer.wait(JOIN_TIMEOUT_S)
+    assert solution.status.value == "INFEASIBLE" and explorer.error is None
+    assert "INFEASIBLE" in ui.status.value and ui.progress.bar_style == "warning"
+    assert ui.map.value == b"" and "No network" in ui.costs.value
+    assert not ui.solve_button.disabled
+
+
+def test_bad_contacts_show_an_error_in_the_panel(instance):
+    contacts, satellites, stations = instance
+    broken = contacts.drop(columns=["duration_s", "los"])
+    explorer = widgets.Explorer(broken, satellites, stations)
+    assert explorer.start_solve()
+    assert explorer.wait(JOIN_TIMEOUT_S) is None
+    assert explorer.error and "gstk-error" in explorer.ui.status.value
+    assert not explorer.ui.solve_button.disabled and explorer.ui.progress.bar_style == "danger"
+
+
+def test_contacts_of_unknown_stations_are_rejected(instance):
+    contacts, satellites, stations = instance
+    with pytest.raises(GstkError, match="stations missing"):
+        widgets.Explorer(contacts, satellites, stations[stations["provider"] == "Leaf"])
+
+
+def test_contacts_are_computed_once_when_not_given(instance):
+    _, satellites, stations = instance
+    explorer = widgets.Explorer(satellites=satellites[:1], stations=stations.head(5), start=START, days=0.25)
+    first = explorer.contacts()
+    assert explorer.contacts() is first
+    assert first.attrs["end"] - first.attrs["start"] == pd.Timedelta(hours=6)
+    assert set(first["station_id"]) <= set(stations.head(5)["station_id"])
+
+
+def test_defaults_use_the_demo_constellation_and_bundled_stations():
+    explorer = widgets.Explorer()
+    assert explorer.satellite_ids == ["DEMO-1", "DEMO-2", "DEMO-3", "DEMO-4"]
+    assert len(explorer.stations) == len(load_stations())
+    assert repr(explorer).startswith("<Explorer 4 satellites, ")
+
+
+def test_explore_displays_the_panel(instance, capsys):
+    contacts, satellites, stations = instance
+    explorer = widgets.explore(contacts, satellites, stations)
+    assert isinstance(explorer, widgets.Explorer) and "gstk-explorer" in explorer.panel._dom_classes
+    assert "VBox" in capsys.readouterr().out  # outside IPython, display() prints the widget
