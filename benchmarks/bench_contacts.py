@@ -51,12 +51,19 @@ def raw_sgp4_rate(satellites, n_times: int = 100_000) -> float:
     return len(satellites) * n_times / wall
 
 
+def skyfield_time(ts, stamp: pd.Timestamp):
+    """Return a Skyfield UTC Time keeping the Timestamp's nanoseconds."""
+    stamp = stamp.tz_convert("UTC")
+    return ts.utc(stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute,
+                  stamp.second + stamp.microsecond * 1e-6 + stamp.nanosecond * 1e-9)
+
+
 def skyfield_windows(satellites, stations, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """Return Skyfield's windows (rise -> set pairs, clipped at the ends) in gstk's columns."""
     from skyfield.api import EarthSatellite, load, wgs84
 
     ts = load.timescale(builtin=True)
-    t0, t1 = ts.from_datetime(start.to_pydatetime()), ts.from_datetime(end.to_pydatetime())
+    t0, t1 = skyfield_time(ts, start), skyfield_time(ts, end)
     span_s = (end - start).total_seconds()
     rows = []
     for satellite_id, satrec in zip(satellites.satellite_id, satellites.satrecs):

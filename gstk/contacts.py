@@ -13,11 +13,14 @@
    larger neighbouring difference; twice that is used) is a candidate short
    pass, so passes shorter than the step are found too.
 3. **Refinement.**  Between two samples the Earth-fixed trajectory is a cubic
-   Hermite arc built from SGP4's positions and velocities (error ≲ 1 m at a
-   60 s step).  A bracketed Newton solve on that cubic finds every root and
-   culmination at once; then Newton steps on *exact* SGP4 states (only the
-   satellites needed, one ``sgp4_array`` call each) polish every reported
-   time to better than a millisecond.
+   Hermite arc built from SGP4's positions and velocities (error ≲ 3 m at the
+   default step, growing as step**4).  A bracketed Newton solve on that cubic
+   finds every root and culmination at once; then Newton steps on *exact* SGP4
+   states (only the satellites needed, one ``sgp4_array`` call each) polish
+   every AOS and LOS until the step is below 1 ms.  Culminations keep the
+   cubic's value (≲ 2e-4 deg and 0.01 s from SGP4's) unless the step is
+   coarser than the default or the peak grazes the mask; then they are
+   polished on exact SGP4 too.
 4. **Assembly.**  Rises and sets alternate per satellite-station pair; windows
    already open at ``start`` or still open at ``end`` are clipped and flagged,
    so an always-visible object gives one window.
@@ -25,6 +28,10 @@
 A satellite for which SGP4 reports an error (e.g. code 6, decayed) raises a
 :class:`~gstk.errors.DecayedSatelliteWarning`; its samples from that time on
 are dropped, windows before are kept, a window open then is clipped there.
+
+Frames and the Earth model are those of :mod:`gstk.orbits` (GMST-82 with
+UT1 = UTC, no polar motion, WGS84 stations, no refraction): against Skyfield's
+full model AOS/LOS agree to ~0.1 s and elevations to a few millidegrees.
 """
 from __future__ import annotations
 
@@ -51,8 +58,8 @@ MIN_STEP_S, MAX_STEP_S = 10.0, 300.0
 CHUNK_ELEMENTS = 1 << 20
 #: Exact-SGP4 Newton polishing stops once the step is below this (the contract asks for 0.1 s).
 TIME_TOLERANCE_S = 1e-3
-#: Near-miss culminations whose cubic value is within this below the mask (sin units, ~0.006 deg,
-#: ~30x the cubic's error at the default step) are re-checked on exact SGP4 like every kept one.
+#: Culminations whose cubic value is within this of the mask (sin units, ~0.006 deg, ~30x the cubic's
+#: error at the default step) are re-checked on exact SGP4 before a short pass is kept or dropped.
 PEAK_CHECK = 1e-4
 #: Added to the near-miss bound, in sin(elevation) (~0.006 deg): covers rounding, costs a few refinements.
 NEAR_MISS_SLACK = 1e-4
@@ -63,6 +70,7 @@ AUTO_PROGRESS_ELEMENTS = 2e8
 _TAU_TOLERANCE = 1e-9
 _MAX_ITERATIONS = 40
 _ROWS_PER_BLOCK = 512
+_SCAN_SAMPLES = 500
 
 COLUMNS = ("satellite_id", "station_id", "provider", "aos", "los", "duration_s", "max_elevation_deg",
            "t_max_elevation", "aos_clipped", "los_clipped", "aos_s", "los_s")
@@ -132,11 +140,15 @@ def default_step_s(satrecs: list) -> float:
     """Return the default grid step (s): 1/``SAMPLES_PER_ORBIT`` of the fastest orbit at perigee."""
     if not satrecs:
         return 60.0
+    return float(np.clip(_fastest_period_s(satrecs) / SAMPLES_PER_ORBIT, MIN_STEP_S, MAX_STEP_S))
+
+
+def _fastest_period_s(satrecs: list) -> float:
+    """Return 2 pi over the largest perigee angular rate among the satellites, s."""
     n_rad_min = np.array([sat.no_kozai for sat in satrecs])
     ecc = np.clip([sat.ecco for sat in satrecs], 0.0, 0.99)
     perigee_rate = n_rad_min * (1 + ecc) ** 2 / (1 - ecc**2) ** 1.5
-    fastest_period_s = 2 * np.pi / np.nanmax(perigee_rate) * 60.0
-    return float(np.clip(fastest_period_s / SAMPLES_PER_ORBIT, MIN_STEP_S, MAX_STEP_S))
+    return float(2 * np.pi / np.nanmax(perigee_rate) * 60.0)
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -402,6 +414,10 @@ class _Search:
         self.last_valid = np.full(self.n_sat, len(grid_s) - 1)  # last sample before any SGP4 error
         self.size = float(self.n_sat) * self.n_st * len(grid_s)
         self.propagations = 0  # SGP4 evaluations, grid and refinement (reported in attrs)
+        # Cubic peaks are within ~2e-4 deg / 0.01 s of SGP4's up to the default step; beyond it
+        # (error grows as step**4) every culmination is polished on exact SGP4.
+        coarse = len(grid_s) > 1 and grid_s[1] * SAMPLES_PER_ORBIT > 1.0001 * _fastest_period_s(satrecs)
+        self.exact_peaks = bool(coarse)
 
     def run(self, progress: bool) -> list[_Events]:
         """Search every chunk; return their events."""
@@ -410,6 +426,7 @@ class _Search:
         from tqdm.auto import tqdm
 
         sat_array = SatrecArray(self.satrecs)
+        self._check_before_start(sat_array)
         n = len(self.grid)
         per_chunk = max(8, CHUNK_ELEMENTS // (self.n_sat * self.n_st))
         work = _Workspace(self.n_sat * min(per_chunk + 2, n), self.n_st)
@@ -437,13 +454,38 @@ class _Search:
         for k in np.flatnonzero(failed):
             j = int(np.argmax(error[k] != 0))
             self.last_valid[k] = lo + j - 1
-            code = int(error[k, j])
-            when = self.start + pd.Timedelta(seconds=float(self.grid[lo + j]))
-            warnings.warn(DecayedSatelliteWarning(
-                f"satellite {self.ids[k]} ({self.names[k].strip()}): SGP4 error {code} "
-                f"({SGP4_ERRORS.get(code, 'unknown')}) at {when.isoformat()}; its samples from then on "
-                "are dropped and earlier windows kept. Fix: use a fresher TLE or end the window earlier"),
-                stacklevel=6)
+            self._warn_failure(k, int(error[k, j]), float(self.grid[lo + j]), stacklevel=7)
+
+    def _check_before_start(self, sat_array: SatrecArray) -> None:
+        """Drop satellites whose SGP4 fails between their epoch and ``start``.
+
+        After a decay SGP4 may return error 0 again with meaningless states, so a satellite
+        that decayed before the window would otherwise look healthy.  The scan takes at most
+        ``_SCAN_SAMPLES`` samples per satellite (never finer than the grid).
+        """
+        epoch_days = np.array([s.jdsatepoch - self.jd0 + (s.jdsatepochF - self.fr0) for s in self.satrecs])
+        first = float(epoch_days.min())
+        if first >= 0:
+            return
+        step_days = max(self.grid[1] if len(self.grid) > 1 else 0.0, -first * SECONDS_PER_DAY / _SCAN_SAMPLES)
+        t_days = np.arange(first, 0.0, step_days / SECONDS_PER_DAY)
+        _, _, error = orbits.teme_states_km(sat_array, np.full(len(t_days), self.jd0), self.fr0 + t_days)
+        self.propagations += error.size
+        error[t_days[None, :] < epoch_days[:, None]] = 0  # only from each satellite's own epoch on
+        for k in np.flatnonzero(error.any(axis=1)):
+            j = int(np.argmax(error[k] != 0))
+            self.last_valid[k] = -1
+            self._warn_failure(k, int(error[k, j]), float(t_days[j] * SECONDS_PER_DAY), stacklevel=5)
+
+    def _warn_failure(self, k: int, code: int, t_s: float, stacklevel: int) -> None:
+        """Warn that satellite k failed at ``t_s``; ``stacklevel`` points at the caller of compute_contacts."""
+        when = self.start + pd.Timedelta(seconds=t_s)
+        dropped = "it is dropped from the whole window" if t_s < 0 else (
+            "its samples from then on are dropped and earlier windows kept")
+        warnings.warn(DecayedSatelliteWarning(
+            f"satellite {self.ids[k]} ({self.names[k].strip()}): SGP4 error {code} "
+            f"({SGP4_ERRORS.get(code, 'unknown')}) at {when.isoformat()}; {dropped}. "
+            "Fix: use a fresher element set or end the window earlier"), stacklevel=stacklevel)
 
     def _mask_margin(self, r: np.ndarray, work: _Workspace) -> np.ndarray:
         """Return sin(el) - sin(mask), shape (rows, S), for positions ``r`` (rows, 3).
@@ -535,7 +577,9 @@ class _Search:
         t_max, value = c.t[q % c.n], f_e + sin_mask
         t_max[move], value[move] = t0 + tau * h, value_h
         inside = f_e > 0
-        check = (inside | (value > sin_mask - PEAK_CHECK))[move] & (tau > 0) & (tau < 1)
+        near_mask = np.abs(value - sin_mask) < PEAK_CHECK  # these decide whether a short pass exists
+        kept = inside | (value > sin_mask - PEAK_CHECK)
+        check = (near_mask | (kept & self.exact_peaks))[move] & (tau > 0) & (tau < 1)
         moved = np.flatnonzero(move)[check]
         t_max[moved], value[moved] = self._exact_peaks(
             q[moved] // c.n, s[moved], t_max[moved], value[moved], t0[check], (t0 + h)[check],
@@ -547,11 +591,7 @@ class _Search:
         return pair, t_max[keep], value[keep], (q0[short], s0[short], t_max[move][short])
 
     def _exact_peaks(self, k, s, t, value, t_lo, t_hi, curvature):
-        """Newton on the exact SGP4 elevation rate (curvature from the cubic); exact peak values.
-
-        The cubic's peak is already within ~2e-4 deg and ~0.01 s of SGP4's at the default step
-        (it degrades as step**4); one exact evaluation per window makes it SGP4's at any step.
-        """
+        """Newton on the exact SGP4 elevation rate (curvature from the cubic); exact peak values."""
         active = np.arange(len(k))
         curvature = np.where(curvature < 0, curvature, -np.inf)
         for _ in range(_MAX_ITERATIONS):
@@ -681,20 +721,21 @@ def _windows(events: list[_Events]) -> _Windows:
 
 
 def _window_peaks(pair, aos, los, m_pair, m_t, m_sin):
-    """Return, per window, the largest culmination inside it and its time."""
+    """Return, per window, the largest culmination inside it and its time.
+
+    Windows are sorted by (pair, aos), so ``pair * span + t`` orders both tables; its float
+    rounding (~1e-5 s) is far below the gap between an AOS and a culmination.
+    """
     n = len(pair)
-    kind = np.concatenate([np.zeros(n, int), np.ones(len(m_pair), int)])
-    all_pair, all_t = np.concatenate([pair, m_pair]), np.concatenate([aos, m_t])
-    order = np.lexsort((kind, all_t, all_pair))
-    window_of = (np.cumsum(kind[order] == 0) - 1)[kind[order] == 1]
-    idx = order[kind[order] == 1] - n
-    w = np.maximum(window_of, 0)
-    ok = (window_of >= 0) & (pair[w] == m_pair[idx]) & (m_t[idx] <= los[w] + TIME_TOLERANCE_S)
-    w, idx = w[ok], idx[ok]
-    best = np.lexsort((m_sin[idx], w))
-    last = np.append(w[best][1:] != w[best][:-1], True) if len(best) else np.empty(0, bool)
+    span = max(float(np.max(los, initial=0.0)), float(np.max(m_t, initial=0.0))) + 1.0
+    w = np.searchsorted(pair * span + aos, m_pair * span + m_t, side="right") - 1
+    ok = w >= 0
+    ok[ok] = (pair[w[ok]] == m_pair[ok]) & (m_t[ok] <= los[w[ok]] + TIME_TOLERANCE_S)
+    w, m_t, m_sin = w[ok], m_t[ok], m_sin[ok]
+    best = np.argsort(w * 4.0 + m_sin, kind="stable")  # by window, then sin(el) in [-1, 1]
+    last = best[np.append(w[best][1:] != w[best][:-1], True)] if len(best) else best
     max_sin, t_max = np.full(n, np.nan), aos.copy()
-    max_sin[w[best][last]], t_max[w[best][last]] = m_sin[idx][best][last], m_t[idx][best][last]
+    max_sin[w[last]], t_max[w[last]] = m_sin[last], m_t[last]
     return max_sin, t_max
 
 
@@ -712,9 +753,9 @@ def _contacts_frame(w: _Windows, ids: np.ndarray, sites: _Sites, start: pd.Times
 
     max_sin = np.clip(w.max_sin[order].astype(np.float64), -1.0, 1.0)
     return pd.DataFrame({
-        "satellite_id": pd.array(ids[k[order]].astype(str), dtype="str"),
-        "station_id": pd.array(sites.station_id[s[order]].astype(str), dtype="str"),
-        "provider": pd.array(sites.provider[s[order]].astype(str), dtype="str"),
+        "satellite_id": pd.array(ids[k[order]], dtype="str"),
+        "station_id": pd.array(sites.station_id[s[order]], dtype="str"),
+        "provider": pd.array(sites.provider[s[order]], dtype="str"),
         "aos": stamps(w.aos_s), "los": stamps(w.los_s),
         "duration_s": (w.los_s - w.aos_s)[order].astype(np.float64),
         "max_elevation_deg": np.degrees(np.arcsin(max_sin)),

@@ -344,40 +344,48 @@ def read_results(path: str | os.PathLike) -> pd.DataFrame:
 # --------------------------------------------------------------------------- the trial loop
 def run_pool(tasks: list[tuple], worker: Callable[..., pd.DataFrame], *, jobs: int = 1,
              progress: bool = False, desc: str = "trials") -> list[pd.DataFrame]:
-    """Run ``worker(*task)`` for every task, in a process pool of ``jobs`` workers (1: in-process).
+    """Return ``[worker(*task) for task in tasks]``, computed in a process pool of ``jobs`` workers.
 
-    The first failure cancels what has not started and is raised with the task
-    that failed; results already written by finished tasks stay on disk.
+    Results are in task order whatever order they finish in.  ``jobs=1`` runs
+    in this process.  The first failure cancels what has not started and is
+    raised with the task that failed; files written by finished tasks stay.
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise GstkError(f"jobs must be an integer >= 1, got {jobs!r}")
     bar = _bar(len(tasks), progress, desc)
-    out: list[pd.DataFrame] = []
+    out: list[pd.DataFrame | None] = [None] * len(tasks)
     if jobs == 1 or len(tasks) <= 1:
-        for task in tasks:
-            out.append(worker(*task))
-            bar.update(1)
-        bar.close()
-        return out
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(worker, *task): task for task in tasks}
+        try:
+            for i, task in enumerate(tasks):
+                try:
+                    out[i] = worker(*task)
+                except Exception as exc:
+                    raise _task_failure(desc, task, exc) from exc
+                bar.update(1)
+        finally:
+            bar.close()
+        return out  # type: ignore[return-value]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=get_context("spawn")) as pool:
+        futures = {pool.submit(worker, *task): i for i, task in enumerate(tasks)}
         try:
             for future in as_completed(futures):
-                out.append(future.result())
+                out[futures[future]] = future.result()
                 bar.update(1)
         except BaseException as exc:
             for f in futures:
                 f.cancel()
-            raise GstkError(f"{desc}: task {futures_task(futures, exc)} failed: {exc}") from exc
+            failed = tasks[futures[future]] if "future" in locals() else ()
+            raise _task_failure(desc, failed, exc) from exc
         finally:
             bar.close()
-    return out
+    return out  # type: ignore[return-value]
 
 
-def futures_task(futures: dict, exc: BaseException) -> str:
-    """Return a description of the failed task for an error message."""
-    failed = [task for f, task in futures.items() if f.done() and not f.cancelled() and f.exception() is not None]
-    return repr(failed[0][1:4]) if failed else "?"
+def _task_failure(desc: str, task: tuple, exc: BaseException) -> GstkError:
+    """Return the error naming the failed task (for a unit: its size, trial and seed)."""
+    what = f"(n_satellites, trial, seed) = {task[1:4]!r}" if len(task) >= 4 else repr(task)
+    return GstkError(f"{desc}: task {what} failed: {type(exc).__name__}: {exc}; results of finished "
+                     "tasks are kept, rerun to resume")
 
 
 def _bar(total: int, progress: bool, desc: str):

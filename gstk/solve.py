@@ -370,51 +370,52 @@ def _replace(solution: Solution, **changes) -> Solution:
 # ----------------------------------------------------------------------------- exact min-max gap (4)
 def solve_min_max_gap_exact(model, *, params: dict[str, Any], time_limit_s: float | None = None,
                             rel_gap: float | None = None) -> Solution:
-    """Return the exact optimum of (4) by a search over the finite candidate gap values.
+    """Return the exact optimum of (4) by a search over the finite set of candidate gap values.
 
-    Every achievable max gap is one of the sorted candidates G_0 < G_1 < ... (the
-    values a_j - b_i, a_j, T_sim - b_i, T_sim, 0).  The search keeps ``lo`` (every
-    candidate below G_lo is infeasible) and ``hi`` (a selection with max gap G_hi is
-    known).  It first solves the feasibility model at the largest candidate, where
-    the gap rows are vacuous: infeasible there means the constraints conflict.
-    Each feasible answer moves ``hi`` to the index of the schedule's *actual* max
-    gap (often far below the tested value); each infeasible one moves ``lo`` past
-    the tested index.  With boundary gaps, ``lo`` starts at the coverage bound (the
-    longest stretch no contact covers, which every selection must wait through).
-    ``lo == hi`` proves G_hi optimal.
+    Every achievable max gap is a candidate (a_j - b_i, a_j, T_sim - b_i, T_sim or
+    0; :func:`gstk.model.gaps.gap_candidates_s`), and "max gap <= G" is the
+    feasibility model of (13), monotone in G.  The search keeps ``lo`` (the
+    optimum is >= lo, or > lo after an infeasible test at lo) and ``hi`` (the
+    actual max gap of the best schedule found).  A feasible answer at G moves
+    ``hi`` to the schedule's actual gap (often far below G); an infeasible one
+    moves ``lo`` to G.
+
+    1. Solve without gap rows: infeasible there means the other constraints
+       conflict; otherwise the schedule gives the first ``hi``.  With boundary
+       gaps, ``lo`` starts at the coverage bound (the longest stretch no contact
+       of some satellite covers), which is then tested first.
+    2. Bisect in value space while the candidates below ``hi`` are too many to
+       list cheaply (O(n^2) pairs when ``hi`` is near T_sim).
+    3. List the candidates in (lo, hi] and bisect on them until the one below
+       ``hi`` is infeasible: ``hi`` is then proven optimal.
     """
     from gstk.model.build import build_gap_feasibility_model
     from gstk.model.gaps import gap_candidates_s
 
-    data = model.data
-    objective = model_objective(model)
-    constraints = model_constraints(model)
-    include = objective.include_boundary
-    candidates = np.unique(np.asarray(gap_candidates_s(data, include), float))
-    if len(candidates) == 0:
-        candidates = np.array([0.0])
-    search = _GapSearch(data, constraints, include, candidates, params, time_limit_s,
+    objective, constraints = model_objective(model), model_constraints(model)
+    search = _GapSearch(model.data, constraints, objective.include_boundary, params, time_limit_s,
                         build=build_gap_feasibility_model)
-    lo = int(np.searchsorted(candidates, coverage_lower_bound_s(data, include) - 1e-9)) if include else 0
-    lo = min(lo, len(candidates) - 1)
-    verdict, x = search.attempt(len(candidates) - 1)
-    if verdict is not Status.OPTIMAL:
-        return search.solution(objective, constraints, None, lo, None, verdict, model)
-    best, hi = x, search.index_of_gap(x, len(candidates) - 1)
-    while lo < hi:
-        if rel_gap is not None and candidates[hi] - candidates[lo] <= rel_gap * candidates[hi]:
+    verdict, best = search.attempt(math.inf)
+    if best is None:
+        return search.solution(model, objective, None, verdict)
+    search.feasible(math.inf, best)
+    search.lo = search.coverage_s = coverage_lower_bound_s(model.data, objective.include_boundary)
+    if search.lo > 0 and not search.finished(rel_gap) and not search.step(search.lo):  # the bound may be tight
+        return search.solution(model, objective, search.best, Status.FEASIBLE)
+    while not search.finished(rel_gap) and search.too_many_candidates():
+        if not search.step(0.5 * (search.lo + search.hi)):
+            return search.solution(model, objective, search.best, Status.FEASIBLE)
+    candidates = gap_candidates_s(model.data, objective.include_boundary, upper_s=search.hi)
+    candidates = np.unique(np.append(candidates[search.above_lo(candidates)], search.hi))
+    while not search.finished(rel_gap):
+        below = candidates[candidates < search.hi]
+        if len(below) == 0:  # no candidate left in [lo, hi): hi is the optimum
+            search.lo, search.lo_strict = search.hi, False
             break
-        mid = (lo + hi) // 2
-        verdict, x = search.attempt(mid)
-        if verdict is Status.OPTIMAL:
-            best, hi = x, search.index_of_gap(x, mid)
-        elif verdict is Status.INFEASIBLE:
-            lo = mid + 1
-        else:
-            break
-    within_gap = rel_gap is not None and candidates[hi] - candidates[lo] <= rel_gap * candidates[hi]
-    status = Status.OPTIMAL if lo >= hi or within_gap else Status.FEASIBLE
-    return search.solution(objective, constraints, best, min(lo, hi), hi, status, model)
+        if not search.step(float(below[(len(below) - 1) // 2])):
+            return search.solution(model, objective, search.best, Status.FEASIBLE)
+        candidates = candidates[search.above_lo(candidates)]
+    return search.solution(model, objective, search.best, Status.OPTIMAL)
 
 
 def coverage_lower_bound_s(data, include_boundary: bool = True) -> float:
@@ -450,21 +451,27 @@ def longest_uncovered_s(aos_s: np.ndarray, los_s: np.ndarray, sim_duration_s: fl
     return float(max(a[0], sim_duration_s - reach[-1], np.max(holes, initial=0.0), 0.0))
 
 
+#: Largest number of (i, j) pairs the candidate list may enumerate before the search lists it.
+_MAX_CANDIDATE_PAIRS = 2_000_000
+
+
 class _GapSearch:
-    """Bookkeeping of the exact gap search: one feasibility solve per tested candidate."""
+    """State of the exact gap search: bounds, best schedule, one feasibility solve per test."""
 
-    def __init__(self, data, constraints, include, candidates, params, time_limit_s, *, build):
-        self.data, self.constraints, self.include = data, constraints, include
-        self.candidates, self.params, self.build = candidates, dict(params), build
+    def __init__(self, data, constraints, include, params, time_limit_s, *, build):
+        self.data, self.constraints, self.include, self.build = data, constraints, include, build
+        self.params = {k: v for k, v in params.items() if k != "limits/gap"}  # feasibility: first point answers
         self.deadline = None if time_limit_s is None else time.perf_counter() + float(time_limit_s)
-        self.n_solves, self.build_time_s, self.solve_time_s = 0, 0.0, 0.0
-        self.size = (0, 0)
-        self.infeasible_below: float | None = None
-        self.last_scip_status = ""
-        self.errors: list[str] = []
+        self.lo, self.lo_strict, self.hi, self.best = 0.0, False, math.inf, None
+        self.last_infeasible: float | None = None
+        self.coverage_s = 0.0
+        self.n_solves, self.build_time_s, self.solve_time_s, self.size = 0, 0.0, 0.0, (0, 0)
+        self.last_scip_status, self.errors = "", []
+        counts = np.bincount(data.satellite_of_contact, minlength=len(data.satellite_ids)).astype(float)
+        self._pairs_per_second = float(np.sum(counts ** 2)) / max(data.sim_duration_s, 1.0)
 
-    def attempt(self, index: int) -> tuple[Status, np.ndarray | None]:
-        """Solve the feasibility model at candidate ``index``: OPTIMAL (feasible), INFEASIBLE, or why not."""
+    def attempt(self, gap_s: float) -> tuple[Status, np.ndarray | None]:
+        """Solve "max gap <= gap_s": (OPTIMAL, x) if feasible, else (INFEASIBLE or the limit status, None)."""
         params = dict(self.params)
         if self.deadline is not None:
             remaining = self.deadline - time.perf_counter()
@@ -472,10 +479,8 @@ class _GapSearch:
                 self.last_scip_status = "timelimit"
                 return Status.NO_SOLUTION, None
             params["limits/time"] = min(float(params.get("limits/time", remaining)), remaining)
-        params.pop("limits/gap", None)  # a feasibility question: the first feasible point answers it
         # MaxContactGap requires gap_s > 0; 1 ns stands for a zero gap (the rows' own slack is 1 us)
-        gap_s = max(float(self.candidates[index]), _ZERO_GAP_S)
-        feasibility = self.build(self.data, self.constraints, gap_s, self.include)
+        feasibility = self.build(self.data, self.constraints, max(gap_s, _ZERO_GAP_S), self.include)
         self.build_time_s += float(getattr(feasibility, "build_time_s", 0.0))
         self.size = model_size(feasibility)
         run = run_scip(feasibility.problem, feasibility.variables.x, params, warm_start=False)
@@ -484,53 +489,78 @@ class _GapSearch:
         self.last_scip_status = run.scip_status
         if run.error and run.status is Status.ERROR:
             self.errors.append(run.error)
-        log.debug("gap search: G=%.3f s -> SCIP %s", gap_s, run.scip_status)
-        if run.x is not None:
-            return Status.OPTIMAL, run.x > 0.5
-        return run.status, None
+        log.debug("gap search: G=%.6f s -> SCIP %s in %.2f s", gap_s, run.scip_status, run.wall_time_s)
+        return (Status.OPTIMAL, run.x > 0.5) if run.x is not None else (run.status, None)
 
-    def index_of_gap(self, x: np.ndarray, tested: int) -> int:
-        """Return the index of the first candidate >= the actual max gap of selection ``x`` (<= tested)."""
+    def actual_gap_s(self, x: np.ndarray) -> float:
+        """Return the max gap (4) of selection ``x``."""
         from gstk.solution import max_gap_by_satellite_s
 
         d = self.data
         gaps = max_gap_by_satellite_s(d.aos_s[x], d.los_s[x], d.satellite_of_contact[x], len(d.satellite_ids),
                                       d.sim_duration_s, include_boundary=self.include)
-        actual = float(gaps.max(initial=0.0))
-        index = int(np.searchsorted(self.candidates, actual - 1e-6 * max(1.0, actual)))
-        if index > tested:
-            log.warning("gap search: the feasibility model at G=%.6f s returned a schedule with max gap %.6f s",
-                        self.candidates[tested], actual)
-        return min(index, tested)
+        return float(gaps.max(initial=0.0))
 
-    def solution(self, objective, constraints, best, lo, hi, status, model) -> Solution:
-        candidates = self.candidates
-        bound = float(candidates[lo]) if best is not None or status is Status.NO_SOLUTION else None
+    def feasible(self, gap_s: float, x: np.ndarray) -> None:
+        actual = self.actual_gap_s(x)
+        if actual > gap_s + 1e-6 * max(1.0, gap_s):
+            log.warning("gap search: the model at G=%.6f s returned a schedule with max gap %.6f s", gap_s, actual)
+        if actual < self.hi:
+            self.hi, self.best = actual, x
+
+    def step(self, gap_s: float) -> bool:
+        """Test ``gap_s`` and update the bounds; return False if a limit or an error stopped the test."""
+        verdict, x = self.attempt(gap_s)
+        if x is not None:
+            self.feasible(gap_s, x)
+        elif verdict is Status.INFEASIBLE:
+            self.lo, self.lo_strict, self.last_infeasible = gap_s, True, gap_s
+        return verdict in (Status.OPTIMAL, Status.INFEASIBLE)
+
+    def above_lo(self, values: np.ndarray) -> np.ndarray:
+        """Return the mask of values the bounds still allow (> lo after an infeasible test, else >= lo)."""
+        return values > self.lo if self.lo_strict else values >= self.lo - 1e-9
+
+    def finished(self, rel_gap: float | None) -> bool:
+        """Return True when ``hi`` is proven optimal, or within ``rel_gap`` of ``lo``."""
+        proven = self.hi <= self.lo + (0.0 if self.lo_strict else 1e-9)
+        if self.lo_strict and not proven:  # no candidate in (lo, hi): nothing left to test
+            proven = self.hi - self.lo <= 1e-9
+        return proven or (rel_gap is not None and self.hi - self.lo <= rel_gap * self.hi)
+
+    def too_many_candidates(self) -> bool:
+        """Return True if listing the candidates up to ``hi`` would enumerate too many contact pairs."""
+        return self._pairs_per_second * min(self.hi, self.data.sim_duration_s) > _MAX_CANDIDATE_PAIRS
+
+    def solution(self, model, objective, best, status) -> Solution:
+        bound = None if best is None else self.lo
         solution = Solution.from_selection(
             self.data, best, status=status, objective_name=objective.builder, sense=objective.sense,
             bound=bound, include_boundary=self.include,
             build_time_s=float(getattr(model, "build_time_s", 0.0)) + self.build_time_s,
             solve_time_s=self.solve_time_s, n_variables=self.size[0], n_constraints=self.size[1],
-            problem=problem_dict(objective, constraints), n_solves=self.n_solves,
+            problem=problem_dict(objective, self.constraints), n_solves=self.n_solves,
             solver_status=f"gap-search:{self.last_scip_status}",
         )
-        if status is Status.OPTIMAL and solution.gap is not None and solution.gap <= _OPTIMAL_SNAP:
-            solution = _replace(solution, bound=solution.objective, gap=0.0)
-        return _replace(solution, message=self.message(status, lo, hi, solution))
+        if status is Status.OPTIMAL and solution.objective is not None and best is not None:
+            if solution.objective <= self.lo + 1e-9 or solution.gap is None or solution.gap <= _OPTIMAL_SNAP:
+                solution = _replace(solution, bound=solution.objective, gap=0.0)  # proven: no candidate left
+        return _replace(solution, message=self.message(status, solution))
 
-    def message(self, status, lo, hi, solution) -> str:
-        c = self.candidates
-        head = f"exact min-max-gap search: {self.n_solves} feasibility solve(s) over {len(c)} candidate gaps"
-        if status is Status.OPTIMAL and hi is not None:
-            below = f"no schedule has max gap below {c[hi]:.3f} s" if hi == 0 else \
-                f"infeasible at {c[hi - 1]:.3f} s, feasible at {c[hi]:.3f} s"
-            return f"{head}; {below}" + ("" if solution.gap in (0.0, None) else
-                                         f"; stopped within relative gap {100 * solution.gap:.2f}%")
+    def message(self, status, solution) -> str:
+        head = f"exact min-max-gap search: {self.n_solves} feasibility solve(s)"
+        if status is Status.OPTIMAL:
+            tested = "" if self.last_infeasible is None else \
+                f"; largest infeasible test {self.last_infeasible:.6f} s"
+            if solution.gap in (0.0, None):
+                return (f"{head}; feasible at {self.hi:.6f} s and infeasible at every smaller candidate gap "
+                        f"(coverage bound {self.coverage_s:.6f} s{tested})")
+            return f"{head}; stopped within relative gap {100 * solution.gap:.2f}% (lower bound {self.lo:.6f} s)"
         if status is Status.FEASIBLE:
-            return f"{head}; stopped by a limit with max gap {c[hi]:.3f} s and bound {c[lo]:.3f} s"
+            return (f"{head}; stopped by a limit (SCIP status '{self.last_scip_status}') with max gap "
+                    f"{self.hi:.6f} s and lower bound {self.lo:.6f} s")
         detail = status_message(self.last_scip_status, status)
-        return f"{head}; at the largest candidate gap (gap rows inactive): {detail}" + (
-            f"; {self.errors[-1]}" if self.errors else "")
+        return f"{head}; without gap rows: {detail}" + (f"; {self.errors[-1]}" if self.errors else "")
 
 
 # ----------------------------------------------------------------------------- one call

@@ -432,15 +432,34 @@ def satellite_contact_statistics(contacts: pd.DataFrame) -> pd.DataFrame:
 
 
 def daily_contact_minutes(contacts: pd.DataFrame) -> pd.DataFrame:
-    """Return contact minutes per satellite and UTC day (by AOS; passes across midnight count once).
+    """Return each satellite's time in contact per UTC day of the window, any station.
+
+    Passes at two stations at once count once (``contact_min`` is the length of
+    the union of the windows, at most 1440 min a day); ``station_min`` adds them
+    up station by station.  Passes are split at midnight.
 
     Returns
     -------
     pandas.DataFrame
-        ``satellite_id, day`` (UTC date), ``passes``, ``contact_min``.
+        ``satellite_id, day`` (UTC midnight), ``passes`` (starting that day),
+        ``contact_min``, ``station_min``.
     """
-    day = pd.to_datetime(contacts["aos"], utc=True).dt.floor("D")
-    table = contacts.assign(day=day).groupby(["satellite_id", "day"]).agg(
-        passes=("duration_s", "size"), contact_min=("duration_s", "sum"))
-    table["contact_min"] = table["contact_min"] / 60.0
-    return table.reset_index()
+    start, end = (pd.Timestamp(contacts.attrs[k]) for k in ("start", "end"))
+    days = pd.date_range(start.floor("D"), end, freq="D", inclusive="left")
+    edges_s = (days - start).total_seconds().to_numpy()
+    rows = []
+    for satellite_id, group in contacts.groupby("satellite_id", sort=True):
+        aos, los = group["aos_s"].to_numpy(float), group["los_s"].to_numpy(float)
+        starts, stops = _merged_intervals(aos, los)
+        for day, lo in zip(days, edges_s):
+            hi = lo + SECONDS_PER_DAY
+            rows.append({"satellite_id": satellite_id, "day": day,
+                         "passes": int(((aos >= lo) & (aos < hi)).sum()),
+                         "contact_min": _clipped_total_s(starts, stops, lo, hi) / 60.0,
+                         "station_min": _clipped_total_s(aos, los, lo, hi) / 60.0})
+    return pd.DataFrame(rows, columns=["satellite_id", "day", "passes", "contact_min", "station_min"])
+
+
+def _clipped_total_s(starts: np.ndarray, stops: np.ndarray, lo: float, hi: float) -> float:
+    """Return the total length of intervals [start, stop] inside [lo, hi]."""
+    return float((np.clip(stops, lo, hi) - np.clip(starts, lo, hi)).sum())

@@ -251,7 +251,9 @@ def pass_histograms(contacts: pd.DataFrame, *, axes=None, title: str | None = No
 
 
 def daily_contact_plot(daily: pd.DataFrame, *, ax=None, title: str | None = None):
-    """Draw contact minutes per UTC day, one group of bars per day and one colour per satellite.
+    """Draw time in contact per UTC day, one group of bars per day and one colour per satellite.
+
+    The dotted line is 24 h, the most a satellite can be in contact in a day.
 
     Parameters
     ----------
@@ -273,7 +275,8 @@ def daily_contact_plot(daily: pd.DataFrame, *, ax=None, title: str | None = None
         ax.bar(x + i * width - 0.4 + width / 2, table[sat], width=width, color=color, label=sat,
                gid=f"daily:{sat}")
     ax.set_xticks(x, [f"{pd.Timestamp(d):%a %d %b}" for d in table.index], fontsize=8)
-    ax.set_ylabel("contact time (min)")
+    ax.set_ylabel("time in contact (min)")
+    ax.axhline(1440.0, color="#999999", linewidth=0.8, linestyle=":", gid="daily:24h")
     ax.legend(title="satellite", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.set_title(title if title is not None else "Contact time per UTC day", fontsize=10)
     return fig

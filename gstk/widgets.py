@@ -392,7 +392,7 @@ class _Controls:
                                          description="Max providers", **wide)
         self.min_duration = w.FloatSlider(value=180, min=0, max=600, step=30, readout_format=".0f",
                                           description="Min contact duration (s)", **wide)
-        self.min_downlink = w.FloatSlider(value=50, min=0, max=500, step=5, readout_format=".0f",
+        self.min_downlink = w.FloatSlider(value=50, min=0, max=2_000, step=10, readout_format=".0f",
                                           description="Min daily downlink (GB/sat)", **wide)
         self.time_limit = w.FloatSlider(value=float(time_limit_s), min=5, max=300, step=5,
                                         readout_format=".0f", description="Time limit (s)", **wide)

@@ -29,8 +29,8 @@ MAX_ELEVATION_DEG = 0.05
 #: ... and up to ~0.5 deg within 10 deg of the zenith, where elevation peaks sharply (an equatorial
 #: orbit over an equatorial station peaks at exactly 90 deg).
 ZENITH_DEG = 0.5
-#: gstk polishes every culmination with Newton on the exact SGP4 rate until the step is < 1 ms.
-PEAK_DEG = 1e-5
+#: gstk's culmination comes from the Hermite arc at the default step: <= 2e-4 deg from SGP4's.
+PEAK_DEG = 5e-4
 #: Skyfield uses UT1 where gstk takes UT1 = UTC (0.04 s in March 2025, ~20 m): near zenith at
 #: 400 km that moves the elevation by up to ~0.003 deg.
 UT1_DEG = 0.005
@@ -86,10 +86,17 @@ def leo_contacts(leo):
 
 # ----------------------------------------------------------------------------- oracles
 
+def skyfield_time(ts, stamp: pd.Timestamp):
+    """Return a Skyfield UTC Time keeping the Timestamp's nanoseconds."""
+    stamp = stamp.tz_convert("UTC")
+    return ts.utc(stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute,
+                  stamp.second + stamp.microsecond * 1e-6 + stamp.nanosecond * 1e-9)
+
+
 def skyfield_windows(satellites, stations, start, end) -> pd.DataFrame:
     """Return Skyfield's windows (rise -> set, clipped at the ends) with their culmination."""
     ts = skyfield_api.load.timescale(builtin=True)
-    t0, t1 = ts.from_datetime(start.to_pydatetime()), ts.from_datetime(end.to_pydatetime())
+    t0, t1 = skyfield_time(ts, start), skyfield_time(ts, end)
     span_s, rows = (end - start).total_seconds(), []
     for satellite_id, satrec in zip(satellites.satellite_id, satellites.satrecs):
         sat = skyfield_api.EarthSatellite.from_satrec(satrec, ts)
@@ -292,6 +299,16 @@ def test_decayed_satellite_warns_and_keeps_earlier_windows():
     np.testing.assert_allclose(together[["aos_s", "los_s"]], healthy[["aos_s", "los_s"]], atol=1e-6)
 
 
+def test_satellite_decayed_before_the_window_is_dropped_with_a_warning():
+    # After a decay SGP4 can return error 0 again with meaningless states: gstk scans from the epoch.
+    sats = Satellites.from_elements(altitude_km=[300, 500], inclination_deg=97.0, bstar=[0.5, 0.0],
+                                    epoch="2025-03-01", ids=["GONE", "HEALTHY"])
+    stations = make_stations([("Test/Svalbard", 78.23, 15.41, 0.0, 10.0)])
+    with pytest.warns(DecayedSatelliteWarning, match=r"GONE.*at 2025-03-01T.*dropped from the whole window"):
+        df = compute_contacts(sats, stations, START, START + pd.Timedelta(days=1))
+    assert set(df.satellite_id) == {"HEALTHY"} and len(df) > 5
+
+
 def test_short_pass_shorter_than_the_step_is_found(leo, leo_contacts):
     w = leo_contacts[(leo_contacts.max_elevation_deg < 40) & ~leo_contacts.aos_clipped
                      & ~leo_contacts.los_clipped].iloc[3]
@@ -328,6 +345,11 @@ def test_result_does_not_depend_on_step_or_chunking(leo, leo_contacts, monkeypat
             np.testing.assert_allclose(other[column], leo_contacts[column], atol=ONE_MILLISECOND)
         np.testing.assert_allclose(other.max_elevation_deg, leo_contacts.max_elevation_deg, atol=PEAK_DEG)
         assert other.attrs["step_s"] == step_s
+    # Coarser than the default step, every culmination is polished on exact SGP4.
+    for w in other.iloc[::7].itertuples():
+        t_max_s = (w.t_max_elevation - START).total_seconds()
+        exact = exact_elevation_deg(leo, w.satellite_id, STATIONS, w.station_id, t_max_s)[0]
+        assert w.max_elevation_deg == pytest.approx(exact, abs=1e-6)
 
 
 def test_default_step_follows_the_fastest_orbit(leo):
@@ -405,14 +427,16 @@ def test_benchmark_workload_matches_skyfield():
 
 @pytest.mark.slow
 def test_thirty_days_for_a_hundred_satellites_runs_in_bounded_memory():
-    import tracemalloc
+    import resource
+    import warnings
 
     from gstk.datasets import shared_tle_path
     from gstk.stations import load_stations
 
     satellites = load_satellites(shared_tle_path()).select(altitude_km=(400, 700)).sample(100, seed=7)
-    tracemalloc.start()
-    df = compute_contacts(satellites, load_stations(), START, START + pd.Timedelta(days=30))
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    assert len(df) > 100_000 and peak < 1.5e9  # dense arrays would need ~25 GB
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DecayedSatelliteWarning)  # SGP4 decays a Starlink of this draw
+        df = compute_contacts(satellites, load_stations(), START, START + pd.Timedelta(days=30))
+    assert len(df) > 500_000
+    # One dense float64 satellite x station x sample array would take 1.9 GB; chunks keep it small.
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 < 1.5e9

@@ -329,3 +329,30 @@ def test_clique_rows_equal_pairwise_rows(seed, objective):
     assert clique[0] == pairwise[0]
     if clique[0] == "optimal":
         assert same(clique[1], pairwise[1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from([(43_200.0, 21_600.0), (86_400.0, 3_600.0), (30_000.0, 7_000.0)]))
+def test_window_atoms_sum_to_window_totals(seed, period):
+    """The atoms behind the running totals of (8), (9), (16) add up to the direct per-window sums."""
+    window_s, step_s = period
+    contacts, stations, providers, satellites = random_instance(seed, n_contacts=30)
+    rng = np.random.default_rng(seed)
+    on_edge = rng.random(len(contacts)) < 0.3  # move some AOS onto window edges (closed windows)
+    edge = pd.to_timedelta(rng.integers(0, 4, len(contacts)) * step_s, unit="s")
+    contacts.loc[on_edge, "aos"] = (contacts.attrs["start"] + edge)[on_edge]
+    contacts["los"] = contacts[["aos", "los"]].max(axis=1)
+    problem = Problem(MAX_DATA, [], stations, providers, satellites)
+    data = ModelData.from_problem(contacts, problem)
+    points, first, last = cons.window_atoms(data, window_s, step_s)
+    starts = period_starts_s(data.sim_duration_s, window_s, step_s)
+    np.testing.assert_array_equal(points[first], starts)
+    np.testing.assert_array_equal(points[last], starts + window_s)
+    volume = cons.overlap_atoms(data, points, data.rate_bps).toarray()
+    aos = cons.start_atoms(data, points).toarray()
+    for j, t in enumerate(starts):
+        atoms = slice(2 * first[j], 2 * last[j] + 1)
+        np.testing.assert_allclose(volume[atoms].sum(0), data.rate_bps * overlap_s(data.aos_s, data.los_s, t, t + window_s),
+                                   rtol=1e-12, atol=1e-3)
+        inside = (data.aos_s >= t) & (data.aos_s <= t + window_s)
+        np.testing.assert_array_equal(aos[atoms].sum(0), inside.astype(float))

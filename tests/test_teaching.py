@@ -200,9 +200,20 @@ def test_merged_intervals_measure_their_union(pairs):
 
 def test_daily_minutes_add_up_to_the_total(week):
     daily = teaching.daily_contact_minutes(week)
-    assert daily["contact_min"].sum() == pytest.approx(week["duration_s"].sum() / 60.0)
+    assert daily["station_min"].sum() == pytest.approx(week["duration_s"].sum() / 60.0)
     assert daily["passes"].sum() == len(week)
     assert daily["day"].nunique() == 2
+    # With 86 stations passes overlap: the union is shorter than the sum, and at most a day.
+    assert (daily["contact_min"] < daily["station_min"]).all() and (daily["contact_min"] <= 1440.0).all()
+    per_satellite = daily.groupby("satellite_id")["contact_min"].sum() / 2
+    stats = teaching.satellite_contact_statistics(week).set_index("satellite_id")["contact_min_per_day"]
+    np.testing.assert_allclose(per_satellite.sort_index(), stats.sort_index())
+
+
+def test_daily_minutes_split_passes_at_midnight():
+    frame = _contacts([(86400 - 60, 86400 + 120), (100, 160)], window_s=2 * 86400)
+    daily = teaching.daily_contact_minutes(frame).set_index("day")
+    assert daily["contact_min"].tolist() == [2.0, 2.0] and daily["passes"].tolist() == [2, 0]
 
 
 def test_window_rejects_nonpositive_days():

@@ -4,10 +4,9 @@ Every builder has the signature ``(data, v, *, <spec fields>) -> list[cp.Constra
 and returns ``[]`` when it has nothing to say.  Money rows are in k$ and data
 rows in Gbit (``gstk.units.MODEL_*_UNIT``) so the solver sees numbers near 1.
 
-A row whose left-hand side is empty but whose right-hand side demands
-something (a period window without contacts under a positive minimum, a
-required station that was prefiltered away) is emitted as an explicitly
-unsatisfiable pair of rows: cvxpy's SCIP interface silently drops empty rows.
+A requirement no variable can meet (a required station that was prefiltered
+away) is emitted as an explicitly unsatisfiable pair of rows: cvxpy's SCIP
+interface silently drops rows without variables.
 The max-gap rows (13) are in :mod:`gstk.model.gaps`.
 """
 from __future__ import annotations
@@ -33,29 +32,68 @@ def unsatisfiable(name: str) -> list[cp.Constraint]:
     return [t >= 1, t <= 0]
 
 
-def rows_at_least(matrix: sp.spmatrix, x: cp.Variable, rhs, name: str) -> list[cp.Constraint]:
-    """Return ``matrix @ x >= rhs`` for non-empty rows; unsatisfiable rows if an empty row has rhs > 0."""
-    matrix = sp.csr_matrix(matrix)
-    rhs = np.broadcast_to(np.asarray(rhs, float), (matrix.shape[0],))
-    support = np.diff(matrix.indptr) > 0
-    rows = [matrix[support] @ x >= rhs[support]] if support.any() else []
-    return rows + (unsatisfiable(name) if np.any(rhs[~support] > 0) else [])
-
-
-def period_overlap_matrix(data: ModelData, window_s: float, step_s: float) -> sp.csr_matrix:
-    """Return |[a_c, b_c] ∩ W_j| in seconds as a sparse (windows x contacts) matrix (Eqs. (8), (9))."""
-    starts = period_starts_s(data.sim_duration_s, window_s, step_s)
-    dense = np.stack([overlap_s(data.aos_s, data.los_s, t, t + window_s) for t in starts]) if len(starts) \
-        else np.zeros((0, data.n_contacts))
-    return sp.csr_matrix(dense)
-
-
 def per_satellite_rows(matrix: sp.spmatrix, satellite_of_contact: np.ndarray, n_satellites: int) -> sp.csr_matrix:
-    """Split each row j of a (windows x contacts) matrix into one row (k, j) per satellite."""
+    """Split each row j of a (rows x contacts) matrix into one row (k, j) per satellite."""
     coo = sp.coo_matrix(matrix)
     n_rows = coo.shape[0]
     rows = satellite_of_contact[coo.col] * n_rows + coo.row
     return sp.csr_matrix((coo.data, (rows, coo.col)), shape=(n_satellites * n_rows, coo.shape[1]))
+
+
+# --------------------------------------------------------------------------- period windows (8), (9), (16)
+# A window row sum_{c} (share of c in W_j) x_c >= D lists every contact touching W_j; with hourly
+# steps and daily windows each contact sits in ~24 rows.  Instead, cut time at every window start
+# and end p_0 < p_1 < ... into atoms: the points p_i (atom 2i) and the open slices (p_{i-1}, p_i)
+# (atom 2i-1).  A continuous running total H_a = sum of atom weights up to atom a (one equality
+# row per atom, each contact in the one or two atoms it touches) turns each window row into
+# H_{2 hi} - H_{2 lo - 1} >= D: the same LP, with ~20x fewer nonzeros.
+def window_atoms(data: ModelData, window_s: float, step_s: float):
+    """Return (breakpoints, first, last): window j = [p[first_j], p[last_j]]."""
+    starts = period_starts_s(data.sim_duration_s, window_s, step_s)
+    points = np.unique(np.concatenate([starts, starts + window_s]))
+    return points, np.searchsorted(points, starts), np.searchsorted(points, starts + window_s)
+
+
+def overlap_atoms(data: ModelData, points: np.ndarray, weight: np.ndarray) -> sp.csr_matrix:
+    """Return (atoms x contacts): weight_c * |[a_c, b_c] ∩ slice| on the slice atoms (points weigh 0)."""
+    first = np.searchsorted(points, data.aos_s, side="right")  # slices i with p_{i-1} < b_c, p_i > a_c
+    last = np.searchsorted(points, data.los_s, side="left")
+    first, last = np.maximum(first, 1), np.minimum(last, len(points) - 1)
+    counts = np.maximum(last - first + 1, 0)
+    c = np.repeat(np.arange(data.n_contacts), counts)
+    i = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+    share = overlap_s(data.aos_s[c], data.los_s[c], points[i - 1], points[i]) * weight[c]
+    return sp.csr_matrix((share, (2 * i - 1, c)), shape=(2 * len(points) - 1, data.n_contacts))
+
+
+def start_atoms(data: ModelData, points: np.ndarray) -> sp.csr_matrix:
+    """Return (atoms x contacts): a one at the atom holding each contact's AOS (Eq. (16))."""
+    i = np.searchsorted(points, data.aos_s, side="left")
+    on_point = (i < len(points)) & (points[np.minimum(i, len(points) - 1)] == data.aos_s)
+    atom = np.where(on_point, 2 * i, 2 * i - 1)
+    inside = (atom >= 0) & (atom < 2 * len(points) - 1)
+    return sp.csr_matrix((np.ones(inside.sum()), (atom[inside], np.flatnonzero(inside))),
+                         shape=(2 * len(points) - 1, data.n_contacts))
+
+
+def window_rows(v: Variables, atoms: sp.csr_matrix, first, last, groups, n_groups: int, rhs: float,
+                name: str) -> list[cp.Constraint]:
+    """Return H_g = running totals of ``atoms @ x`` per group and H_{g,2 last} - H_{g,2 first - 1} >= rhs."""
+    n_atoms = atoms.shape[0]
+    if n_atoms == 0 or len(first) == 0 or n_groups == 0:
+        return []
+    weights = per_satellite_rows(atoms, groups, n_groups)
+    total = cp.Variable(n_groups * n_atoms, name=f"running_{name}")
+    step = sp.kron(sp.eye(n_groups), sp.eye(n_atoms) - sp.eye(n_atoms, k=-1), format="csr")
+    g = np.repeat(np.arange(n_groups), len(first))
+    hi = g * n_atoms + np.tile(2 * np.asarray(last), n_groups)
+    lo = g * n_atoms + np.tile(2 * np.asarray(first) - 1, n_groups)
+    rows = np.arange(len(hi))
+    has_lo = np.tile(np.asarray(first) > 0, n_groups)
+    pick = sp.csr_matrix((np.concatenate([np.ones(len(hi)), -np.ones(has_lo.sum())]),
+                          (np.concatenate([rows, rows[has_lo]]), np.concatenate([hi, lo[has_lo]]))),
+                         shape=(len(hi), n_groups * n_atoms))
+    return [step @ total == weights @ v.x, pick @ total >= rhs]
 
 
 # --------------------------------------------------------------------------- (8)–(10)
@@ -64,12 +102,15 @@ def min_constellation_downlink(data: ModelData, v: Variables, *, volume_bit: flo
     """Eq. (8): sum_c r_c |[a_c, b_c] ∩ W_j| x_c >= D_min for every window W_j (Gbit rows).
 
     The volume is prorated to the part of each contact inside the window, so a
-    contact straddling two windows is not counted twice in full.
+    contact straddling two windows is not counted twice in full.  Rows use the
+    running-total form of :func:`window_rows`.
     """
     if volume_bit <= 0:
         return []
-    volume = period_overlap_matrix(data, window_s, step_s) @ sp.diags(data.rate_bps / MODEL_DATA_UNIT_BIT)
-    return rows_at_least(volume, v.x, volume_bit / MODEL_DATA_UNIT_BIT, "min_constellation_downlink")
+    points, first, last = window_atoms(data, window_s, step_s)
+    atoms = overlap_atoms(data, points, data.rate_bps / MODEL_DATA_UNIT_BIT)
+    return window_rows(v, atoms, first, last, np.zeros(data.n_contacts, int), 1,
+                       volume_bit / MODEL_DATA_UNIT_BIT, "min_constellation_downlink")
 
 
 def min_satellite_downlink(data: ModelData, v: Variables, *, volume_bit: float, window_s: float,
@@ -77,9 +118,10 @@ def min_satellite_downlink(data: ModelData, v: Variables, *, volume_bit: float, 
     """Eq. (9): sum_{c in C_k} r_c |[a_c, b_c] ∩ W_j| x_c >= D_min for every satellite k and window W_j."""
     if volume_bit <= 0:
         return []
-    volume = period_overlap_matrix(data, window_s, step_s) @ sp.diags(data.rate_bps / MODEL_DATA_UNIT_BIT)
-    rows = per_satellite_rows(volume, data.satellite_of_contact, len(data.satellite_ids))
-    return rows_at_least(rows, v.x, volume_bit / MODEL_DATA_UNIT_BIT, "min_satellite_downlink")
+    points, first, last = window_atoms(data, window_s, step_s)
+    atoms = overlap_atoms(data, points, data.rate_bps / MODEL_DATA_UNIT_BIT)
+    return window_rows(v, atoms, first, last, data.satellite_of_contact, len(data.satellite_ids),
+                       volume_bit / MODEL_DATA_UNIT_BIT, "min_satellite_downlink")
 
 
 def max_monthly_cost(data: ModelData, v: Variables, *, usd: float) -> list[cp.Constraint]:
@@ -184,14 +226,16 @@ def max_providers(data: ModelData, v: Variables, *, count: int) -> list[cp.Const
 
 def min_contacts_per_period(data: ModelData, v: Variables, *, count: int, window_s: float,
                             step_s: float) -> list[cp.Constraint]:
-    """Eq. (16): sum_{c in C_k, a_c in W_j} x_c >= N_min for every satellite k and window W_j."""
+    """Eq. (16): sum_{c in C_k, a_c in W_j} x_c >= N_min for every satellite k and closed window W_j.
+
+    Rows use the running-total form of :func:`window_rows` (AOS on a window
+    edge sits on a point atom, so closed windows count it).
+    """
     if count <= 0:
         return []
-    starts = period_starts_s(data.sim_duration_s, window_s, step_s)
-    inside = (data.aos_s[None, :] >= starts[:, None]) & (data.aos_s[None, :] <= starts[:, None] + window_s)
-    rows = per_satellite_rows(sp.csr_matrix(inside.astype(float)), data.satellite_of_contact,
-                              len(data.satellite_ids))
-    return rows_at_least(rows, v.x, count, "min_contacts_per_period")
+    points, first, last = window_atoms(data, window_s, step_s)
+    return window_rows(v, start_atoms(data, points), first, last, data.satellite_of_contact,
+                       len(data.satellite_ids), count, "min_contacts_per_period")
 
 
 def required_provider(data: ModelData, v: Variables, *, provider: str) -> list[cp.Constraint]:
