@@ -93,7 +93,8 @@ def compute_contacts(satellites: Any, stations: pd.DataFrame, start: Any, end: A
         Window of the search; naive means UTC.
     step_s : float, optional
         Grid step for detection, s; default 1/60 of the fastest orbit in [10, 300] s.
-        Results do not depend on it beyond the 1 ms polishing tolerance.
+        Results do not depend on it beyond the 1 ms polishing tolerance as long as it stays
+        below ~1/20 of an orbit (the near-miss test assumes one peak per three samples).
     progress : bool, optional
         Show a tqdm bar.  ``None``: only for large jobs in a terminal or notebook.
 
@@ -124,7 +125,7 @@ def compute_contacts(satellites: Any, stations: pd.DataFrame, start: Any, end: A
     start_ts, end_ts = _utc_window(start, end)
     ids, names, satrecs = _satellite_inputs(satellites)
     sites = _station_geometry(stations)
-    step = default_step_s(satrecs) if step_s is None else _checked_step(step_s)
+    step = default_step_s(satrecs) if step_s is None else _checked_step(step_s, satrecs)
     duration_s = (end_ts - start_ts).total_seconds()
     search = _Search(satrecs, ids, names, sites, start_ts, _time_grid_s(duration_s, step))
     events = search.run(_show_progress(progress, search.size))
@@ -227,10 +228,14 @@ def _station_geometry(stations: pd.DataFrame) -> _Sites:
                   to_height, to_range2)
 
 
-def _checked_step(step_s: float) -> float:
+def _checked_step(step_s: float, satrecs: list) -> float:
+    """Return ``step_s`` as a float; raise if not positive, log a warning if too coarse to be safe."""
     step = float(step_s)
     if not (np.isfinite(step) and step > 0):
         raise GstkError(f"compute_contacts: step_s={step_s!r} must be a positive number of seconds, e.g. 60")
+    if satrecs and step > _fastest_period_s(satrecs) / 20:
+        logger.warning("step_s=%g s is over 1/20 of the fastest orbit (%.0f s): short passes may be "
+                       "missed; the default is 1/%d", step, _fastest_period_s(satrecs), SAMPLES_PER_ORBIT)
     return step
 
 
@@ -467,8 +472,8 @@ class _Search:
         first = float(epoch_days.min())
         if first >= 0:
             return
-        step_days = max(self.grid[1] if len(self.grid) > 1 else 0.0, -first * SECONDS_PER_DAY / _SCAN_SAMPLES)
-        t_days = np.arange(first, 0.0, step_days / SECONDS_PER_DAY)
+        step_s = max(self.grid[1] if len(self.grid) > 1 else 0.0, -first * SECONDS_PER_DAY / _SCAN_SAMPLES)
+        t_days = np.arange(first, 0.0, step_s / SECONDS_PER_DAY)
         _, _, error = orbits.teme_states_km(sat_array, np.full(len(t_days), self.jd0), self.fr0 + t_days)
         self.propagations += error.size
         error[t_days[None, :] < epoch_days[:, None]] = 0  # only from each satellite's own epoch on
@@ -478,7 +483,7 @@ class _Search:
             self._warn_failure(k, int(error[k, j]), float(t_days[j] * SECONDS_PER_DAY), stacklevel=5)
 
     def _warn_failure(self, k: int, code: int, t_s: float, stacklevel: int) -> None:
-        """Warn that satellite k failed at ``t_s``; ``stacklevel`` points at the caller of compute_contacts."""
+        """Warn that satellite k failed at ``t_s``; ``stacklevel`` points at compute_contacts' caller."""
         when = self.start + pd.Timedelta(seconds=t_s)
         dropped = "it is dropped from the whole window" if t_s < 0 else (
             "its samples from then on are dropped and earlier windows kept")
@@ -635,7 +640,7 @@ class _Search:
         return np.where(bad, 0.0, g - self.sites.sin_mask[s]), np.where(bad, np.inf, rate)
 
     def _arcs(self, c: _Chunk, q: np.ndarray, s: np.ndarray) -> tuple[_Arcs, np.ndarray, np.ndarray]:
-        """Return the Hermite arcs from samples ``q`` to ``q + 1`` seen from stations ``s``, their start and step."""
+        """Return the Hermite arcs from samples ``q`` to ``q + 1`` seen from stations ``s``, start, step."""
         j = q % c.n
         t0 = c.t[j]
         h = c.t[j + 1] - t0
@@ -723,12 +728,18 @@ def _windows(events: list[_Events]) -> _Windows:
 def _window_peaks(pair, aos, los, m_pair, m_t, m_sin):
     """Return, per window, the largest culmination inside it and its time.
 
-    Windows are sorted by (pair, aos), so ``pair * span + t`` orders both tables; its float
-    rounding (~1e-5 s) is far below the gap between an AOS and a culmination.
+    Windows are sorted by (pair, aos); the integer key ``pair * span + t`` (microseconds) orders
+    windows and culminations alike, so one ``searchsorted`` finds each culmination's window.
     """
     n = len(pair)
-    span = max(float(np.max(los, initial=0.0)), float(np.max(m_t, initial=0.0))) + 1.0
-    w = np.searchsorted(pair * span + aos, m_pair * span + m_t, side="right") - 1
+    span_us = int(max(np.max(los, initial=0.0), np.max(m_t, initial=0.0)) * 1e6) + 2
+    if (np.max(pair, initial=0) + 1) * float(span_us) < 2.0**62:
+        def key(p, t):
+            return p.astype(np.int64) * span_us + np.floor(t * 1e6).astype(np.int64)
+    else:  # beyond int64: float keys, exact to (pairs x span) * 1e-16
+        def key(p, t):
+            return p * (span_us * 1e-6) + t
+    w = np.searchsorted(key(pair, aos), key(m_pair, m_t), side="right") - 1
     ok = w >= 0
     ok[ok] = (pair[w[ok]] == m_pair[ok]) & (m_t[ok] <= los[w[ok]] + TIME_TOLERANCE_S)
     w, m_t, m_sin = w[ok], m_t[ok], m_sin[ok]
@@ -743,15 +754,20 @@ def _contacts_frame(w: _Windows, ids: np.ndarray, sites: _Sites, start: pd.Times
     """Return the contacts table, sorted by (satellite_id, station_id, aos)."""
     n_st = max(len(sites.station_id), 1)
     k, s = (w.pair // n_st).astype(int), (w.pair % n_st).astype(int)
-    sat_rank = np.unique(ids, return_inverse=True)[1] if len(ids) else np.empty(0, int)
-    st_rank = np.unique(sites.station_id, return_inverse=True)[1] if len(sites.station_id) else np.empty(0, int)
+    sat_rank, st_rank = (np.unique(x, return_inverse=True)[1] if len(x) else np.empty(0, int)
+                         for x in (ids, sites.station_id))
     order = np.lexsort((w.aos_s, st_rank[s], sat_rank[k]))
 
     def stamps(seconds):
         ns = start.value + np.rint(np.asarray(seconds, np.float64)[order] * 1e9).astype(np.int64)
         return pd.DatetimeIndex(ns.astype("datetime64[ns]")).tz_localize("UTC")
 
-    max_sin = np.clip(w.max_sin[order].astype(np.float64), -1.0, 1.0)
+    max_sin = w.max_sin[order].astype(np.float64)
+    missing = np.isnan(max_sin)  # no culmination found: cannot happen for a sampled or short pass
+    if missing.any():
+        logger.warning("%d windows without a culmination; reporting their mask", missing.sum())
+        max_sin[missing] = sites.sin_mask[s[order][missing]]
+    max_sin = np.clip(max_sin, -1.0, 1.0)
     return pd.DataFrame({
         "satellite_id": pd.array(ids[k[order]], dtype="str"),
         "station_id": pd.array(sites.station_id[s[order]], dtype="str"),

@@ -27,15 +27,15 @@ import pandas as pd
 
 #: Column-name suffix -> unit shown in headers (longest suffixes first).
 UNIT_SUFFIXES: dict[str, str] = {
-    "_usd_per_month": "USD/month", "_min_per_day": "min/day", "_bps": "bit/s", "_bit": "bit",
-    "_usd": "USD", "_deg": "°", "_km": "km", "_min": "min", "_gb": "GB", "_s": "s", "_m": "m",
-    "_h": "h",
+    "_usd_per_month": "USD/month", "_min_per_day": "min/day", "_km_s": "km/s", "_bps": "bit/s",
+    "_bit": "bit", "_usd": "USD", "_deg": "deg", "_km": "km", "_min": "min", "_gb": "GB", "_s": "s",
+    "_m": "m", "_h": "h",
 }
 #: How units read in headers ("deg" in ``attrs["units"]`` shows as "°").
 _UNIT_SPELLING = {"deg": "°", "bps": "bit/s"}
 #: Decimals shown per unit (money to the dollar, angles to 0.01°, times to 0.1 s).
-_DECIMALS = {"USD": 0, "USD/month": 0, "USD/min": 2, "°": 2, "km": 1, "m": 0, "s": 1, "min": 1,
-             "h": 2, "min/day": 1, "GB": 2, "bit": 0, "bit/s": 0}
+_DECIMALS = {"USD": 0, "USD/month": 0, "USD/min": 2, "°": 2, "km": 1, "km/s": 3, "m": 0, "s": 1,
+             "min": 1, "h": 2, "min/day": 1, "GB": 2, "bit": 0, "bit/s": 0}
 #: Units that add nothing to a header.
 _NO_UNIT = {"", "1", "-"}
 _TABLE_CSS = (
@@ -62,6 +62,23 @@ def split_unit(column: str, units: Mapping[str, str] | None = None) -> tuple[str
             break
     unit = str(units.get(column, unit))
     return name, _UNIT_SPELLING.get(unit, unit)
+
+
+def units_from_names(columns) -> dict[str, str]:
+    """Return ``{column: unit}`` for the columns whose name ends in a unit suffix (for ``attrs["units"]``).
+
+    Examples
+    --------
+    >>> units_from_names(["station_id", "lat_deg", "speed_km_s"])
+    {'lat_deg': 'deg', 'speed_km_s': 'km/s'}
+    """
+    units = {}
+    for column in map(str, columns):
+        for suffix, unit in UNIT_SUFFIXES.items():
+            if column.endswith(suffix) and len(column) > len(suffix):
+                units[column] = unit
+                break
+    return units
 
 
 def column_label(column: str, units: Mapping[str, str] | None = None) -> str:

@@ -114,6 +114,14 @@ def gmst_rad(jd, fr) -> np.ndarray:
 
     ``jd + fr`` is taken as UT1 (UT1 = UTC, see the module docstring).  The
     polynomial is evaluated on the split date so that no precision is lost.
+
+    Examples
+    --------
+    Vallado, *Fundamentals of Astrodynamics*, Example 3-5 (152.578787810 deg):
+
+    >>> jd, fr = julian_dates("1992-08-20T12:14:00")
+    >>> round(float(np.degrees(gmst_rad(jd, fr))[0]), 6)
+    152.578788
     """
     theta, _ = _gmst_and_rate(np.asarray(jd, dtype=np.float64), np.asarray(fr, dtype=np.float64))
     return theta
@@ -172,7 +180,7 @@ def _rotate_z(vec: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
 
 
 def itrf_states_km(sat_array: SatrecArray, jd, fr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Propagate with SGP4 and rotate to ITRF: ``(r_km, v_km_s, error)`` of shape ``(n_sat, n_times, ...)``."""
+    """Propagate with SGP4 and rotate to ITRF: ``(r_km, v_km_s, error)``, shapes ``(n_sat, n_times, ...)``."""
     r, v, error = teme_states_km(sat_array, jd, fr)
     r_itrf, v_itrf = teme_to_itrf(r, jd, fr, v)
     return r_itrf, v_itrf, error
@@ -187,6 +195,11 @@ def station_ecef_km(lat_deg, lon_deg, alt_m) -> np.ndarray:
         Geodetic latitude and longitude, degrees.
     alt_m : array-like
         Height above the ellipsoid, metres.
+
+    Examples
+    --------
+    >>> station_ecef_km(0.0, 90.0, 1000.0).round(3).tolist()
+    [[0.0, 6379.137, 0.0]]
     """
     lat = np.radians(np.atleast_1d(np.asarray(lat_deg, np.float64)))
     lon = np.radians(np.atleast_1d(np.asarray(lon_deg, np.float64)))
@@ -224,6 +237,14 @@ def look_angles(r_itrf_km: np.ndarray, lat_deg, lon_deg, alt_m) -> LookAngles:
     LookAngles
         ``elevation_deg``, ``azimuth_deg`` in [0, 360) and ``range_km``, each of shape
         ``(..., n_stations)``.
+
+    Examples
+    --------
+    A point 500 km straight above the station at 0 N 0 E:
+
+    >>> angles = look_angles(np.array([6878.137, 0.0, 0.0]), [0.0], [0.0], [0.0])
+    >>> round(float(angles.elevation_deg[0]), 6), round(float(angles.range_km[0]), 6)
+    (90.0, 500.0)
     """
     site = station_ecef_km(lat_deg, lon_deg, alt_m)
     axes = station_enu_axes(lat_deg, lon_deg)
@@ -236,7 +257,7 @@ def look_angles(r_itrf_km: np.ndarray, lat_deg, lon_deg, alt_m) -> LookAngles:
 
 
 def elevation_deg(r_itrf_km: np.ndarray, lat_deg, lon_deg, alt_m) -> np.ndarray:
-    """Return the elevation (deg) of satellites at ``r_itrf_km (..., 3)`` from stations, ``(..., n_stations)``."""
+    """Return elevations (deg), ``(..., n_stations)``, of satellites at ``r_itrf_km (..., 3)``."""
     return look_angles(r_itrf_km, lat_deg, lon_deg, alt_m).elevation_deg
 
 

@@ -115,8 +115,11 @@ def manifest_entry(name: str) -> NotebookRun:
 
 def notebooks_dir(path: str | os.PathLike | None = None) -> Path:
     """Return the directory of the notebooks: ``path``, else ``notebooks/`` of the source tree or cwd."""
-    candidates = [Path(path)] if path is not None else [
-        Path(__file__).resolve().parent.parent / "notebooks", Path.cwd() / "notebooks"]
+    if path is not None:
+        if not Path(path).is_dir():
+            raise GstkError(f"notebook directory {path} does not exist")
+        return Path(path)
+    candidates = [Path(__file__).resolve().parent.parent / "notebooks", Path.cwd() / "notebooks"]
     for candidate in candidates:
         if (candidate / f"{MANIFEST[0].name}.ipynb").exists():
             return candidate
@@ -279,6 +282,8 @@ def add_reproduce_arguments(parser: argparse.ArgumentParser) -> argparse.Argumen
                         help="satellite catalog (default: the shared Celestrak snapshot, $GSTK_TLE_PATH)")
     parser.add_argument("--notebooks", nargs="+", metavar="NAME", choices=[e.name for e in MANIFEST],
                         help="run only these notebooks")
+    parser.add_argument("--notebooks-dir", dest="notebooks_path", metavar="DIR",
+                        help="directory of the notebooks (default: notebooks/ of the gstk source tree)")
     parser.add_argument("--trials", type=_positive_int, metavar="N",
                         help="override the trial count of objective_comparison (e.g. a reduced full run)")
     parser.add_argument("--time-limit", type=float, dest="time_limit_s", metavar="S",
@@ -322,7 +327,8 @@ def run_reproduce_command(args: argparse.Namespace, stream: TextIO | None = None
 
     say(f"gstk reproduce ({'quick' if quick else 'full'}) -> {Path(args.out).resolve()} with {args.jobs} job(s)")
     record = reproduce(quick=quick, out_dir=args.out, jobs=args.jobs, tle_path=args.tle_path, progress=True,
-                       notebooks=args.notebooks, overrides=command_overrides(args), report=say)
+                       notebooks=args.notebooks, overrides=command_overrides(args), report=say,
+                       notebooks_path=getattr(args, "notebooks_path", None))
     out = Path(record["out_dir"])
     say(f"done in {record['wall_time_s']:.0f} s")
     say(f"  executed notebooks: {out / 'notebooks'}")

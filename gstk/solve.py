@@ -383,9 +383,11 @@ def solve_min_max_gap_exact(model, *, params: dict[str, Any], time_limit_s: floa
     1. Solve without gap rows: infeasible there means the other constraints
        conflict; otherwise the schedule gives the first ``hi``.  With boundary
        gaps, ``lo`` starts at the coverage bound (the longest stretch no contact
-       of some satellite covers), which is then tested first.
-    2. Bisect in value space while the candidates below ``hi`` are too many to
-       list cheaply (O(n^2) pairs when ``hi`` is near T_sim).
+       of some satellite covers).
+    2. Probe L (1 + growth) for growth 0, 1/16, 1/8, ... up to the first feasible
+       probe (L: the coverage bound), then bisect in value space while the
+       candidates below ``hi`` are too many to list cheaply (O(n^2) pairs when
+       ``hi`` is near T_sim).
     3. List the candidates in (lo, hi] and bisect on them until the one below
        ``hi`` is infeasible: ``hi`` is then proven optimal.
     """
@@ -400,8 +402,14 @@ def solve_min_max_gap_exact(model, *, params: dict[str, Any], time_limit_s: floa
         return search.solution(model, objective, None, verdict)
     search.feasible(math.inf, best)
     search.lo = search.coverage_s = coverage_lower_bound_s(model.data, objective.include_boundary)
-    if search.lo > 0 and not search.finished(rel_gap) and not search.step(search.lo):  # the bound may be tight
-        return search.solution(model, objective, search.best, Status.FEASIBLE)
+    for growth in _GALLOP if search.lo > 0 else ():  # the bound is often tight or close: probe just above it
+        probe = search.coverage_s * (1.0 + growth)
+        if search.finished(rel_gap) or probe >= search.hi:
+            break
+        if not search.step(probe):
+            return search.solution(model, objective, search.best, Status.FEASIBLE)
+        if search.hi <= probe:
+            break
     while not search.finished(rel_gap) and search.too_many_candidates():
         if not search.step(0.5 * (search.lo + search.hi)):
             return search.solution(model, objective, search.best, Status.FEASIBLE)
@@ -451,6 +459,8 @@ def longest_uncovered_s(aos_s: np.ndarray, los_s: np.ndarray, sim_duration_s: fl
     return float(max(a[0], sim_duration_s - reach[-1], np.max(holes, initial=0.0), 0.0))
 
 
+#: Probes of the exact gap search above the coverage bound L: L (1 + growth) until one is feasible.
+_GALLOP = (0.0, 1 / 16, 1 / 8, 1 / 4, 1 / 2, 1.0, 2.0, 4.0)
 #: Largest number of (i, j) pairs the candidate list may enumerate before the search lists it.
 _MAX_CANDIDATE_PAIRS = 2_000_000
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from gstk import orbits
+from gstk.display import units_from_names
 from gstk.errors import GstkError
 from gstk.maps import coverage_half_angle_deg
 from gstk.tle import _FIELDS as _TLE_FIELDS
@@ -149,6 +150,14 @@ def _times(start: Any, duration_s: float, step_s: float) -> pd.DatetimeIndex:
     return _utc(start) + pd.to_timedelta(np.arange(0.0, duration_s + step_s / 2, step_s), unit="s")
 
 
+def _with_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with ``attrs["units"]`` filled from its column names (times are UTC)."""
+    units = units_from_names(frame.columns)
+    units.update({c: "UTC" for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])})
+    frame.attrs["units"] = units
+    return frame
+
+
 def _long_table(satellites, times: pd.DatetimeIndex, columns: dict[str, np.ndarray]) -> pd.DataFrame:
     """Return one row per satellite × time from arrays of shape (n_sat, n_times)."""
     n_sat, n_t = len(satellites), len(times)
@@ -179,11 +188,11 @@ def teme_states(satellites, start: Any, duration_s: float = 0.0, step_s: float =
     """
     times = _times(start, duration_s, step_s)
     r, v, error = orbits.teme_states_km(satellites.satrec_array(), *orbits.julian_dates(times))
-    return _long_table(satellites, times, {
+    return _with_units(_long_table(satellites, times, {
         "x_km": r[..., 0], "y_km": r[..., 1], "z_km": r[..., 2],
         "vx_km_s": v[..., 0], "vy_km_s": v[..., 1], "vz_km_s": v[..., 2],
         "radius_km": np.linalg.norm(r, axis=-1), "speed_km_s": np.linalg.norm(v, axis=-1),
-        "sgp4_error": error})
+        "sgp4_error": error}))
 
 
 def orbit_in_frames(satellites, start: Any, duration_s: float, step_s: float = 60.0) -> pd.DataFrame:
@@ -201,7 +210,8 @@ def orbit_in_frames(satellites, start: Any, duration_s: float, step_s: float = 6
     r_itrf = orbits.teme_to_itrf(r_teme, jd, fr)
     parts = [_long_table(satellites, times, {"x_km": r[..., 0], "y_km": r[..., 1], "z_km": r[..., 2]})
              .assign(frame=name) for name, r in (("TEME", r_teme), ("ITRF", r_itrf))]
-    return pd.concat(parts, ignore_index=True)[["satellite_id", "time", "frame", "x_km", "y_km", "z_km"]]
+    return _with_units(pd.concat(parts, ignore_index=True)[["satellite_id", "time", "frame", "x_km", "y_km",
+                                                             "z_km"]])
 
 
 def position_in_frames(satellites, station: pd.Series, time: Any) -> pd.DataFrame:
@@ -234,8 +244,9 @@ def position_in_frames(satellites, station: pd.Series, time: Any) -> pd.DataFram
     vectors = {"TEME": ("Earth centre, axes fixed to the stars", r_teme[0, 0]),
                "ITRF": ("Earth centre, axes turning with the Earth", r_itrf),
                "ENU": (f"station {station.get('station_id', '')}: east, north, up", enu)}
-    return pd.DataFrame([{"frame": f, "origin": o, "x_km": v[0], "y_km": v[1], "z_km": v[2],
-                          "norm_km": float(np.linalg.norm(v))} for f, (o, v) in vectors.items()])
+    rows = [{"frame": f, "origin": o, "x_km": v[0], "y_km": v[1], "z_km": v[2],
+             "norm_km": float(np.linalg.norm(v))} for f, (o, v) in vectors.items()]
+    return _with_units(pd.DataFrame(rows))
 
 
 def ground_track_table(satellites, start: Any, duration_s: float, step_s: float = 30.0) -> pd.DataFrame:
@@ -250,7 +261,7 @@ def ground_track_table(satellites, start: Any, duration_s: float, step_s: float 
     jd, fr = orbits.julian_dates(times)
     r_teme, _ = orbits.teme_positions_km(satellites.satrec_array(), jd, fr)
     lat, lon, alt = orbits.ground_track(orbits.teme_to_itrf(r_teme, jd, fr))
-    return _long_table(satellites, times, {"lat_deg": lat, "lon_deg": lon, "alt_km": alt})
+    return _with_units(_long_table(satellites, times, {"lat_deg": lat, "lon_deg": lon, "alt_km": alt}))
 
 
 def look_angle_table(satellites, stations: pd.DataFrame | pd.Series, start: Any, duration_s: float,
@@ -298,7 +309,7 @@ def look_angle_table(satellites, stations: pd.DataFrame | pd.Series, start: Any,
         part.insert(1, "station_id", station_id)
         part["visible"] = part["elevation_deg"] >= mask[j]
         parts.append(part)
-    return pd.concat(parts, ignore_index=True)
+    return _with_units(pd.concat(parts, ignore_index=True))
 
 
 def coverage_table(altitudes_km, elevation_masks_deg) -> pd.DataFrame:
@@ -327,12 +338,12 @@ def coverage_table(altitudes_km, elevation_masks_deg) -> pd.DataFrame:
     lam_deg = np.atleast_1d(coverage_half_angle_deg(h, eps_deg))
     eps, radius = np.radians(eps_deg), EARTH_RADIUS_KM
     period_s = 2 * np.pi * np.sqrt((radius + h) ** 3 / MU_EARTH_KM3_S2)
-    return pd.DataFrame({
+    return _with_units(pd.DataFrame({
         "altitude_km": h, "elevation_mask_deg": eps_deg, "half_angle_deg": lam_deg,
         "footprint_radius_km": np.radians(lam_deg) * radius,
         "max_range_km": np.sqrt((radius + h) ** 2 - (radius * np.cos(eps)) ** 2) - radius * np.sin(eps),
         "longest_pass_s": 2 * lam_deg / 360.0 * period_s,
-    })
+    }))
 
 
 def _window_days(contacts: pd.DataFrame) -> float:
@@ -371,8 +382,9 @@ def pass_statistics(contacts: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFr
     table["abs_lat_deg"] = table["lat_deg"].abs()
     table["passes_per_day"] = table["n"] / days
     table["contact_min_per_day"] = table["total_s"] / 60.0 / days
-    return table[["satellite_id", "station_id", "provider", "lat_deg", "abs_lat_deg", "passes_per_day",
-                  "mean_pass_s", "longest_pass_s", "contact_min_per_day", "mean_max_elevation_deg"]]
+    return _with_units(table[["satellite_id", "station_id", "provider", "lat_deg", "abs_lat_deg",
+                              "passes_per_day", "mean_pass_s", "longest_pass_s", "contact_min_per_day",
+                              "mean_max_elevation_deg"]].copy())
 
 
 def latitude_band_statistics(pass_stats: pd.DataFrame, edges_deg=(0, 20, 40, 55, 65, 90)) -> pd.DataFrame:
@@ -392,7 +404,7 @@ def latitude_band_statistics(pass_stats: pd.DataFrame, edges_deg=(0, 20, 40, 55,
         ["satellite_id", "order", "latitude_band"])
     table = grouped.agg(n_stations=("station_id", "size"), passes_per_day=("passes_per_day", "mean"),
                         mean_pass_s=("mean_pass_s", "mean"), contact_min_per_day=("contact_min_per_day", "mean"))
-    return table.reset_index().drop(columns="order")
+    return _with_units(table.reset_index().drop(columns="order"))
 
 
 def _merged_intervals(aos_s: np.ndarray, los_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -427,8 +439,8 @@ def satellite_contact_statistics(contacts: pd.DataFrame) -> pd.DataFrame:
                      "mean_pass_s": float(group["duration_s"].mean()),
                      "contact_min_per_day": float((stops - starts).sum()) / 60.0 / days,
                      "longest_gap_s": float(gaps.max())})
-    return pd.DataFrame(rows, columns=["satellite_id", "passes_per_day", "mean_pass_s",
-                                       "contact_min_per_day", "longest_gap_s"])
+    return _with_units(pd.DataFrame(rows, columns=["satellite_id", "passes_per_day", "mean_pass_s",
+                                                   "contact_min_per_day", "longest_gap_s"]))
 
 
 def daily_contact_minutes(contacts: pd.DataFrame) -> pd.DataFrame:
@@ -457,7 +469,8 @@ def daily_contact_minutes(contacts: pd.DataFrame) -> pd.DataFrame:
                          "passes": int(((aos >= lo) & (aos < hi)).sum()),
                          "contact_min": _clipped_total_s(starts, stops, lo, hi) / 60.0,
                          "station_min": _clipped_total_s(aos, los, lo, hi) / 60.0})
-    return pd.DataFrame(rows, columns=["satellite_id", "day", "passes", "contact_min", "station_min"])
+    return _with_units(pd.DataFrame(rows, columns=["satellite_id", "day", "passes", "contact_min",
+                                                   "station_min"]))
 
 
 def _clipped_total_s(starts: np.ndarray, stops: np.ndarray, lo: float, hi: float) -> float:

@@ -438,7 +438,7 @@ def _max_antenna_utilization(data, spec, x, y, z):
     """(21): sum_{c in C_s} d_c x_c <= fraction * A_s * T_sim at every station."""
     busy = np.bincount(data.station_of_row[x], weights=data.duration_s[x], minlength=len(data.station_ids))
     cap = spec.fraction * data.antennas * data.sim_duration_s
-    out = []
+    out = []  # relative tolerance here: the model's row is in hours, checked by SCIP relative to the cap
     for s in np.flatnonzero(busy - cap > np.maximum(ONE_MILLISECOND, REL_TOL * cap)):
         out.append(Violation(spec.builder, f"station {data.station_ids[s]} is busy {busy[s]:.3f} s > "
                                            f"{spec.fraction:g} x {data.antennas[s]} x {data.sim_duration_s:.0f} s",

@@ -35,7 +35,7 @@ from gstk.errors import GstkError
 from gstk.model.specs import (AllowedProviders, MaxMissionData, MaxMonthlyCost, MaxProviders,
                               MinContactDuration, MinMaxGap, MinMissionCost, MinSatelliteDownlink,
                               RequiredBands, SatelliteContactExclusion, Spec, StationContactExclusion)
-from gstk.units import BITS_PER_GB, SECONDS_PER_DAY, SECONDS_PER_HOUR
+from gstk.units import BITS_PER_GB, BITS_PER_TB, SECONDS_PER_DAY, SECONDS_PER_HOUR
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def status_line(solution) -> str:
     return (f"{badge} {len(solution.selected_providers)} provider(s), "
             f"{len(solution.selected_stations)} station(s), {len(solution.contacts)} contacts · "
             f"${total:,.0f} over {solution.mission_days:g} days · "
-            f"{solution.data_total_bit / BITS_PER_GB:,.0f} GB · solved in {solution.solve_time_s:.1f} s")
+            f"{solution.data_total_bit / BITS_PER_TB:,.1f} TB · solved in {solution.solve_time_s:.1f} s")
 
 
 class Explorer:
@@ -382,7 +382,7 @@ class _Controls:
         self.providers = {p: w.Checkbox(value=True, description=p, indent=False,
                                         layout=w.Layout(width="110px")) for p in providers}
         self.bands = {b: w.Checkbox(value=False, description=b, indent=False,
-                                    layout=w.Layout(width="64px")) for b in band_choices(stations)}
+                                    layout=w.Layout(width="58px")) for b in band_choices(stations)}
         self.objective = w.Dropdown(options=[(label, key) for key, (label, _) in OBJECTIVES.items()],
                                     value="max_mission_data", description="Objective",
                                     style={"description_width": "70px"}, layout=w.Layout(width="360px"))

@@ -33,6 +33,7 @@ def contacts() -> pd.DataFrame:
     ("duration_s", None, "duration (s)"),
     ("max_elevation_deg", None, "max elevation (°)"),
     ("rate_bps", None, "rate (bit/s)"),
+    ("speed_km_s", None, "speed (km/s)"),  # not "speed km (s)"
     ("monthly_cost_usd", {"monthly_cost_usd": "USD/month"}, "monthly cost (USD/month)"),
     ("station_id", None, "station id"),
     ("eccentricity", {"eccentricity": "1"}, "eccentricity"),

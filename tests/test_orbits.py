@@ -153,7 +153,7 @@ def test_station_ecef_matches_skyfield_wgs84():
 @pytest.mark.parametrize("tle", [ISS_TLE, SSO_TLE, GEO_TLE])
 def test_look_angles_match_skyfield_altaz(tle):
     satrec, jd, fr, r, _, _ = _states(tle, TIMES)
-    lat, lon, alt = np.array([78.23, 40.0, -20.0]), np.array([15.41, -75.0, 120.0]), np.array([0.0, 100.0, 0.0])
+    lat, lon, alt = np.array([78.23, 40.0, -20.0]), np.array([15.41, -75.0, 120.0]), np.array([0, 100.0, 0])
     angles = orbits.look_angles(orbits.teme_to_itrf(r, jd, fr)[0], lat, lon, alt)
     ts = skyfield_api.load.timescale(builtin=True)
     t = ts.from_datetimes(TIMES.to_pydatetime())

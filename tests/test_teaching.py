@@ -60,6 +60,7 @@ def test_teme_states_radius_lies_between_perigee_and_apogee(satellites):
         assert group["radius_km"].min() > EARTH_RADIUS_KM + elements.loc[sat, "perigee_km"] - 20
         assert group["radius_km"].max() < EARTH_RADIUS_KM + elements.loc[sat, "apogee_km"] + 20
     assert (states["sgp4_error"] == 0).all() and len(states) == 3 * 101
+    assert states.attrs["units"]["speed_km_s"] == "km/s" and states.attrs["units"]["time"] == "UTC"
 
 
 def test_orbit_in_frames_rotates_about_the_pole(satellites):

@@ -124,7 +124,9 @@ def test_report_tables_convert_units(explorer):
     sat = first["satellite_id"]
     assert first["mission_data_gb"] == pytest.approx(solution.data_by_satellite[sat] / BITS_PER_GB)
     assert first["longest_gap_h"] == pytest.approx(solution.max_gap_by_satellite_s[sat] / 3600.0)
-    assert f"${solution.cost_breakdown['total']:,.0f}" in widgets.status_line(solution)
+    line = widgets.status_line(solution)
+    assert f"${solution.cost_breakdown['total']:,.0f}" in line
+    assert f"{solution.data_total_bit / 8e12:,.1f} TB" in line and "OPTIMAL" in line
 
 
 def test_no_provider_is_refused_before_any_thread(explorer):

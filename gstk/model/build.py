@@ -32,7 +32,7 @@ from gstk.model import constraints as cons
 from gstk.model import gaps, linking
 from gstk.model.data import ModelData
 from gstk.model.objectives import OBJECTIVES
-from gstk.model.specs import MaxContactGap, MinMaxGap, Spec, StationContactExclusion
+from gstk.model.specs import MaxContactGap, MinMaxGap, MinMissionCost, Spec, StationContactExclusion
 from gstk.model.variables import Variables, variables
 
 log = logging.getLogger(__name__)
@@ -69,12 +69,16 @@ class Model:
 
 #: Builders whose rows may carry y_s on the right-hand side (then they also link x to y).
 _STATION_LINKED = ("station_contact_exclusion", "max_antenna_utilization")
+#: Builders that accept ``cover`` (capacity-cover rows on y and z, worth it with the cost objective).
+_COVERABLE = ("min_constellation_downlink", "min_satellite_downlink")
 _LINKS = ("contact_station_link", "station_provider_link", "contact_licence_link")
 
 
 def constraint_rows(data: ModelData, v: Variables, spec: Spec, **options) -> list[cp.Constraint]:
     """Return the rows of one constraint spec (its builder is named ``spec.builder``)."""
     params = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)}
+    if spec.builder not in _COVERABLE:
+        options.pop("cover", None)
     form = params.pop("form", None)
     name = spec.builder + ("_pairwise" if form == "pairwise" else "")
     if isinstance(spec, MaxContactGap):
@@ -180,9 +184,10 @@ def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], 
     if dense_gap:
         v.extras.update(gaps.dense_gap_variables(data, objective.include_boundary))
     rows: dict[str, list] = {name: [] for name in _LINKS}
+    cover = isinstance(objective, MinMissionCost) and linking == "disaggregated"
     for spec in specs:
         if not _station_linked(spec):
-            rows.setdefault(spec.builder, []).extend(constraint_rows(data, v, spec))
+            rows.setdefault(spec.builder, []).extend(constraint_rows(data, v, spec, cover=cover))
     if dense_gap:
         rows["max_gap_successor"] = gaps.max_gap_successor(data, v, include_boundary=objective.include_boundary)
     expression, sense, scale = OBJECTIVES[objective.builder] if objective is not None else (None, "min", 1.0)

@@ -96,32 +96,74 @@ def window_rows(v: Variables, atoms: sp.csr_matrix, first, last, groups, n_group
     return [step @ total == weights @ v.x, pick @ total >= rhs]
 
 
+def window_volumes(data: ModelData, window_s: float, step_s: float) -> sp.csr_matrix:
+    """Return r_c |[a_c, b_c] ∩ W_j| in Gbit as a sparse (windows x contacts) matrix."""
+    points, first, last = window_atoms(data, window_s, step_s)
+    running = np.cumsum(overlap_atoms(data, points, data.rate_bps / MODEL_DATA_UNIT_BIT).toarray(), axis=0)
+    below = np.where((first > 0)[:, None], running[np.maximum(2 * first - 1, 0)], 0.0)
+    return sp.csr_matrix(np.clip(running[2 * last] - below, 0.0, None))
+
+
+def capacity_cover_rows(data: ModelData, v: Variables, volumes: sp.csr_matrix, groups, n_groups: int,
+                        rhs: float) -> list[cp.Constraint]:
+    """Return sum_s min(V_gjs, D) y_s >= D and sum_p min(V_gjp, D) z_p >= D for every group g and window j.
+
+    V_gjs is the volume station s (provider p) can give group g in window j.
+    Valid for (8)/(9) because x_c <= y_s(c) <= z_p(s); with the fixed costs of
+    (2) they cut off LP points that buy a sliver of many stations.
+    """
+    coo = sp.coo_matrix(volumes)
+    n_windows = volumes.shape[0]
+    row = groups[coo.col] * n_windows + coo.row
+    per_station = sp.csr_matrix((coo.data, (row, data.station_of_contact[coo.col])),
+                                shape=(n_groups * n_windows, len(data.station_ids)))
+    per_provider = per_station @ data.stations_of_provider.T
+    out = []
+    for matrix, var in ((per_station, v.y), (per_provider, v.z)):
+        matrix = sp.csr_matrix(matrix)
+        matrix.data = np.minimum(matrix.data, rhs)
+        nonempty = np.diff(matrix.indptr) > 0
+        if nonempty.any():
+            out.append(matrix[nonempty] @ var >= rhs)
+    return out
+
+
 # --------------------------------------------------------------------------- (8)–(10)
 def min_constellation_downlink(data: ModelData, v: Variables, *, volume_bit: float, window_s: float,
-                               step_s: float) -> list[cp.Constraint]:
+                               step_s: float, cover: bool = False) -> list[cp.Constraint]:
     """Eq. (8): sum_c r_c |[a_c, b_c] ∩ W_j| x_c >= D_min for every window W_j (Gbit rows).
 
     The volume is prorated to the part of each contact inside the window, so a
     contact straddling two windows is not counted twice in full.  Rows use the
-    running-total form of :func:`window_rows`.
+    running-total form of :func:`window_rows`; ``cover`` adds the valid
+    capacity-cover rows of :func:`capacity_cover_rows` (useful with costs).
     """
     if volume_bit <= 0:
         return []
     points, first, last = window_atoms(data, window_s, step_s)
     atoms = overlap_atoms(data, points, data.rate_bps / MODEL_DATA_UNIT_BIT)
-    return window_rows(v, atoms, first, last, np.zeros(data.n_contacts, int), 1,
-                       volume_bit / MODEL_DATA_UNIT_BIT, "min_constellation_downlink")
+    groups = np.zeros(data.n_contacts, int)
+    rows = window_rows(v, atoms, first, last, groups, 1, volume_bit / MODEL_DATA_UNIT_BIT,
+                       "min_constellation_downlink")
+    if cover:
+        rows += capacity_cover_rows(data, v, window_volumes(data, window_s, step_s), groups, 1,
+                                    volume_bit / MODEL_DATA_UNIT_BIT)
+    return rows
 
 
 def min_satellite_downlink(data: ModelData, v: Variables, *, volume_bit: float, window_s: float,
-                           step_s: float) -> list[cp.Constraint]:
+                           step_s: float, cover: bool = False) -> list[cp.Constraint]:
     """Eq. (9): sum_{c in C_k} r_c |[a_c, b_c] ∩ W_j| x_c >= D_min for every satellite k and window W_j."""
     if volume_bit <= 0:
         return []
     points, first, last = window_atoms(data, window_s, step_s)
     atoms = overlap_atoms(data, points, data.rate_bps / MODEL_DATA_UNIT_BIT)
-    return window_rows(v, atoms, first, last, data.satellite_of_contact, len(data.satellite_ids),
+    rows = window_rows(v, atoms, first, last, data.satellite_of_contact, len(data.satellite_ids),
                        volume_bit / MODEL_DATA_UNIT_BIT, "min_satellite_downlink")
+    if cover:
+        rows += capacity_cover_rows(data, v, window_volumes(data, window_s, step_s), data.satellite_of_contact,
+                                    len(data.satellite_ids), volume_bit / MODEL_DATA_UNIT_BIT)
+    return rows
 
 
 def max_monthly_cost(data: ModelData, v: Variables, *, usd: float) -> list[cp.Constraint]:

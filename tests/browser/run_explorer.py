@@ -64,7 +64,8 @@ RESULT_JS = """(() => {
   const b = document.querySelector('.gstk-explorer button.gstk-solve');
   if (!s || !b || b.disabled || !/OPTIMAL|FEASIBLE|INFEASIBLE|NO_SOLUTION|ERROR|Error/.test(s.textContent))
     return null;
-  const img = document.querySelector('.gstk-explorer img.gstk-map') || document.querySelector('.gstk-explorer .gstk-map img');
+  const img = document.querySelector('.gstk-explorer img.gstk-map')
+    || document.querySelector('.gstk-explorer .gstk-map img');
   return {status: s.textContent.trim(), map_px: img ? [img.naturalWidth, img.naturalHeight] : null}; })()"""
 #: What each result tab must show once selected (visible = laid out with a size).
 _VISIBLE = "(e => e && e.offsetParent !== null && e.getBoundingClientRect().height > 0)"
@@ -76,7 +77,8 @@ TAB_CHECKS = {
     "Contacts": f"""(() => {{ const i = [...document.querySelectorAll('.gstk-explorer img.gstk-gantt')]
       .find({_VISIBLE}); return i && i.naturalWidth > 0 ? [i.naturalWidth, i.naturalHeight] : null; }})()""",
 }
-TRACEBACK_JS = "document.querySelector('.jp-Notebook') ? document.querySelector('.jp-Notebook').innerText.includes('Traceback') : null"
+TRACEBACK_JS = ("(n => n ? n.innerText.includes('Traceback') : null)"
+                "(document.querySelector('.jp-Notebook'))")
 
 
 def free_port() -> int:
