@@ -28,6 +28,21 @@ _EXPORTS: dict[str, str] = {
     "verify": "gstk.verify",
     "Scenario": "gstk.scenario_files",
     "load_scenario": "gstk.scenario_files",
+    "Problem": "gstk.problem",
+    "optimize": "gstk.solve",
+    "demo_constellation": "gstk.satellites",
+    "download_celestrak": "gstk.satellites",
+    "random_scenario": "gstk.scenarios",
+    "draw_prices": "gstk.scenarios",
+    "sample_satellites": "gstk.scenarios",
+    # figures and notebooks
+    "plots": "gstk.plots",
+    "explore": "gstk.widgets",
+    "Explorer": "gstk.widgets",
+    "station_table": "gstk.display",
+    "contact_table": "gstk.display",
+    "use_rich_tables": "gstk.display",
+    "teaching": "gstk.teaching",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

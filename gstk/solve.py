@@ -513,6 +513,7 @@ class _GapSearch:
 
     def feasible(self, gap_s: float, x: np.ndarray) -> None:
         actual = self.actual_gap_s(x)
+        log.debug("gap search: schedule found at G=%.6f s has max gap %.6f s", gap_s, actual)
         if actual > gap_s + 1e-6 * max(1.0, gap_s):
             log.warning("gap search: the model at G=%.6f s returned a schedule with max gap %.6f s", gap_s, actual)
         if actual < self.hi:

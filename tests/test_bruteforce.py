@@ -33,6 +33,13 @@ FAMILIES = [
     "max_antenna_utilization",
 ]
 OBJECTIVES = ["min_mission_cost", "max_mission_data", "min_max_gap_exact", "min_max_gap_dense"]
+#: Families that demand something: they bind under min cost.  The others limit the selection and
+#: bind under max data or min gap.  The default test draws the objective that makes a family bind
+#: more often; the slow sweep runs every (family, objective) pair.
+REQUIREMENTS = {"min_constellation_downlink", "min_satellite_downlink", "min_contacts_per_period",
+                "required_provider", "required_station", "station_count"}
+#: Exclusions only bind when contacts overlap: short horizons pack them together.
+CROWDED = {"station_contact_exclusion", "satellite_contact_exclusion", "max_antenna_utilization"}
 SETTINGS = dict(deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 
 
@@ -50,18 +57,18 @@ def optimize(contacts, problem):
 
 # --------------------------------------------------------------------------- random problems
 @st.composite
-def instances(draw, min_contacts=4, max_contacts=13):
+def instances(draw, min_contacts=4, max_contacts=13, horizons_s=(7_200.0, 21_600.0, 86_400.0), min_providers=1):
     """Return (contacts, stations, providers, satellites) of a small random instance."""
-    n_stations = draw(st.integers(1, 4))
+    n_stations = draw(st.integers(max(1, min_providers), 4))
     return random_instance(
         draw(st.integers(0, 2**32 - 1)), n_satellites=draw(st.integers(1, 3)), n_stations=n_stations,
-        n_providers=draw(st.integers(1, min(3, n_stations))),
+        n_providers=draw(st.integers(min_providers, min(3, n_stations))),
         n_contacts=draw(st.integers(min_contacts, max_contacts)),
-        horizon_s=draw(st.sampled_from([7_200.0, 21_600.0, 86_400.0])), max_antennas=draw(st.integers(1, 2)))
+        horizon_s=draw(st.sampled_from(horizons_s)), max_antennas=draw(st.integers(1, 2)))
 
 
 def _periods(draw, horizon_s):
-    window = horizon_s * draw(st.sampled_from([0.25, 0.5, 1.0]))
+    window = horizon_s * draw(st.sampled_from([0.5, 1.0, 1.0]))
     return window, window * draw(st.sampled_from([0.5, 1.0]))
 
 
@@ -81,13 +88,14 @@ def _window_volumes(contacts, stations, satellites, window, step, horizon_s, by_
 def draw_constraint(draw, family, contacts, stations, providers, satellites):
     """Return one spec of ``family`` with parameters drawn so that it binds some of the time."""
     horizon = (contacts.attrs["end"] - contacts.attrs["start"]).total_seconds()
-    u = draw(st.floats(0.0, 1.3))
+    u = draw(st.integers(1, 13)) / 10  # a fraction of what everything gives: binds below 1, fails above
     if family in ("min_constellation_downlink", "min_satellite_downlink"):
         window, step = _periods(draw, horizon)
         best = _window_volumes(contacts, stations, satellites, window, step, horizon,
                                family == "min_satellite_downlink")
         cls = S.MinConstellationDownlink if family == "min_constellation_downlink" else S.MinSatelliteDownlink
-        return cls(window_s=window, step_s=step, volume_bit=float(u * best.min(initial=0.0)))
+        best = best[best > 0]  # windows no contact reaches make D > 0 infeasible whatever u is
+        return cls(window_s=window, step_s=step, volume_bit=float(u * best.min()) if best.size else 0.0)
     if family == "max_monthly_cost":
         everything = stations["monthly_cost_usd"].sum() + 2_629_800.0 / horizon * 175.0 * len(contacts)
         return S.MaxMonthlyCost(usd=float(u * u * everything / 4))
@@ -108,25 +116,30 @@ def draw_constraint(draw, family, contacts, stations, providers, satellites):
         return S.MinContactDuration(duration_s=float(round(u * 700.0, 1)))
     if family == "min_contacts_per_period":
         window, step = _periods(draw, horizon)
-        return S.MinContactsPerPeriod(window_s=window, step_s=step, count=draw(st.integers(1, 2)))
+        return S.MinContactsPerPeriod(window_s=window, step_s=step, count=draw(st.sampled_from([1, 1, 2])))
     if family == "required_provider":
         return S.RequiredProvider(provider=draw(st.sampled_from(sorted(providers["provider"]))))
     if family == "required_station":
         return S.RequiredStation(station_id=draw(st.sampled_from(sorted(stations["station_id"]))))
     if family == "station_count":
-        low = draw(st.integers(0, 2))
-        return S.StationCount(min_count=low, max_count=draw(st.one_of(st.none(), st.integers(low, low + 2))))
+        n = len(stations)
+        low = draw(st.integers(1, n))
+        return S.StationCount(min_count=low, max_count=draw(st.one_of(st.none(), st.integers(low, n))))
     if family == "allowed_providers":
         names = sorted(providers["provider"])
-        return S.AllowedProviders(providers=tuple(draw(st.lists(st.sampled_from(names), min_size=1, unique=True))))
+        size = draw(st.integers(1, max(1, len(names) - 1)))
+        return S.AllowedProviders(providers=tuple(draw(st.lists(st.sampled_from(names), min_size=size,
+                                                                max_size=size, unique=True))))
     if family == "max_antenna_utilization":
         busiest = contacts.groupby("station_id")["duration_s"].sum().max()
         return S.MaxAntennaUtilization(fraction=float(np.clip(u * busiest / horizon, 1e-4, 1.0)))
     raise AssertionError(family)
 
 
-def draw_objective(draw, name, contacts, stations, providers, satellites):
-    """Return (objective, extra constraints); min cost gets a downlink requirement so it is not trivially 0."""
+def draw_objective(draw, name, contacts, stations, providers, satellites, family=None):
+    """Return (objective, extra constraints); min cost gets a requirement so it is not trivially 0."""
+    if name == "min_mission_cost" and family in REQUIREMENTS:
+        return S.MinMissionCost(), []
     if name == "min_mission_cost":
         need = draw(st.sampled_from(["min_satellite_downlink", "min_contacts_per_period", "required_provider"]))
         return S.MinMissionCost(), [draw_constraint(draw, need, contacts, stations, providers, satellites)]
@@ -136,8 +149,12 @@ def draw_objective(draw, name, contacts, stations, providers, satellites):
 
 
 def draw_problem(draw, family, objective_name, **instance_kw):
+    if family in CROWDED:
+        instance_kw.setdefault("horizons_s", (3_600.0, 7_200.0))
+    if family in ("max_providers", "required_provider", "allowed_providers"):
+        instance_kw.setdefault("min_providers", 2)
     contacts, stations, providers, satellites = draw(instances(**instance_kw))
-    objective, extra = draw_objective(draw, objective_name, contacts, stations, providers, satellites)
+    objective, extra = draw_objective(draw, objective_name, contacts, stations, providers, satellites, family)
     spec = draw_constraint(draw, family, contacts, stations, providers, satellites)
     return contacts, Problem(objective, (spec, *extra), stations, providers, satellites, mission_days=365.0)
 
@@ -169,7 +186,8 @@ def assert_optimal(contacts, problem):
 @settings(max_examples=16, **SETTINGS)
 @given(data=st.data())
 def test_optimize_returns_the_brute_force_optimum(family, data):
-    objective = data.draw(st.sampled_from(OBJECTIVES), label="objective")
+    binding = OBJECTIVES[:1] * 3 + OBJECTIVES[1:] if family in REQUIREMENTS else OBJECTIVES[1:] * 2 + OBJECTIVES[:1]
+    objective = data.draw(st.sampled_from(binding), label="objective")
     contacts, problem = draw_problem(data.draw, family, objective)
     assert_optimal(contacts, problem)
 
@@ -197,7 +215,7 @@ def test_optimize_returns_the_brute_force_optimum_with_several_constraints(data)
 
 
 # --------------------------------------------------------------------------- brute force vs verify
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=25, **SETTINGS)
 @given(data=st.data())
 def test_vectorized_checks_agree_with_verify_on_random_subsets(data):
     objective = data.draw(st.sampled_from(OBJECTIVES[:3]))
@@ -207,7 +225,7 @@ def test_vectorized_checks_agree_with_verify_on_random_subsets(data):
     specs = [draw_constraint(data.draw, f, contacts, stations, providers, satellites) for f in families]
     problem = Problem(objective, (*specs, *extra), stations, providers, satellites)
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
-    taken = rng.random((25, len(contacts))) < rng.uniform(0.1, 0.9, (25, 1))
+    taken = rng.random((20, len(contacts))) < rng.uniform(0.1, 0.9, (20, 1))
     feasible, values = evaluate_subsets(contacts, problem, taken)
     for mask, ok, value in zip(taken, feasible, values):
         recomputed, violations = verify_selection(mask, contacts, problem)
@@ -223,8 +241,8 @@ def test_subset_matrix_enumerates_every_subset_once():
 
 
 def test_brute_force_on_a_tiny_instance_matches_hand_enumeration():
-    contacts, stations, providers, satellites = random_instance(7, n_contacts=8, n_satellites=2)
-    problem = Problem(S.MaxMissionData(), (S.MaxMonthlyCost(usd=30_000.0), S.SatelliteContactExclusion()),
+    contacts, stations, providers, satellites = random_instance(7, n_contacts=7, n_satellites=2, horizon_s=3_600.0)
+    problem = Problem(S.MaxMissionData(), (S.MaxAntennaUtilization(fraction=0.4), S.SatelliteContactExclusion()),
                       stations, providers, satellites)
     truth = brute_force(contacts, problem)
     best = None
