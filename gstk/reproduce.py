@@ -80,8 +80,8 @@ MANIFEST: tuple[NotebookRun, ...] = (
     ),
     NotebookRun(
         "objective_comparison",
-        quick={"trials": 2, "sizes": [1, 2], "sim_days": 2.0, "time_limit_s": 10.0,
-               "sensitivity_trials": 2, "sensitivity_sizes": [1], "sensitivity_factors": [0.5, 1.0, 2.0]},
+        quick={"trials": 2, "sizes": [1, 2], "sim_days": 2.0, "time_limit_s": 5.0,
+               "sensitivity_trials": 1, "sensitivity_sizes": [1], "sensitivity_factors": [0.5, 1.0, 2.0]},
         full={"trials": 100, "sizes": [1, 2, 5, 10], "sim_days": 7.0, "sensitivity_trials": 20,
               "sensitivity_sizes": [1, 2], "sensitivity_factors": [0.25, 0.5, 1.0, 2.0, 4.0], **_FULL_SOLVER},
         figures=("objective_comparison_fig2_min_cost", "objective_comparison_fig3_max_data",
@@ -241,7 +241,7 @@ def reproduce(*, quick: bool, out_dir: str | os.PathLike, jobs: int = 1, tle_pat
         "out_dir": str(out), "mode": "quick" if quick else "full", "jobs": jobs,
         "started_utc": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "command": " ".join(sys.argv), "python": platform.python_version(), "host_cpus": os.cpu_count(),
-        "gstk_commit": _git_commit(source_dir), "notebooks": {},
+        "gstk_commit": _git_commit(source_dir), "notebooks": _previous_runs(out, quick),
     }
     started = time.perf_counter()
     for entry in entries:
@@ -256,6 +256,16 @@ def reproduce(*, quick: bool, out_dir: str | os.PathLike, jobs: int = 1, tle_pat
         _write_record(out, record, started)
     record = _write_record(out, record, started)
     return record
+
+
+def _previous_runs(out: Path, quick: bool) -> dict[str, Any]:
+    """Return the notebook records of an earlier run of the same mode into ``out`` (kept when rerunning part)."""
+    path = out / "reproduce.json"
+    try:
+        previous = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return dict(previous.get("notebooks", {})) if previous.get("mode") == ("quick" if quick else "full") else {}
 
 
 def _write_record(out: Path, record: dict[str, Any], started: float) -> dict[str, Any]:

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from bruteforce import brute_force
 from gstk.baselines import (ALL_PROVIDERS, available_providers, baseline_solutions, baseline_summary,
-                            baseline_table, best_solution, check_solution, monthly_operational_cost_usd,
-                            provider_sets, restricted_problem, solve_verified)
+                            baseline_table, best_solution, check_solution, comparison_ratios, comparison_summary,
+                            headline_ratios, monthly_operational_cost_usd, provider_sets, restricted_problem,
+                            solve_time_summary, solve_verified)
 from gstk.errors import GstkError, SolveError
 from gstk.model.specs import (AllowedProviders, MaxMissionData, MaxMonthlyCost, MinMissionCost,
                               MinSatelliteDownlink, SatelliteContactExclusion, StationContactExclusion,
@@ -22,6 +23,8 @@ from gstk.problem import Problem
 from gstk.solution import Status
 from instances import random_instance
 
+#: Ratios computed from the same rows agree to float rounding.
+REL = 1e-12
 #: Objectives agree to a thousandth of a cent / bit scale: brute force and SCIP evaluate the same sums.
 REL_OBJECTIVE = 1e-6
 
@@ -158,7 +161,7 @@ def test_a_tampered_solution_fails_loudly():
     check_solution(solution, contacts, problem)  # the genuine one passes
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=4, deadline=None)
 @given(seed=st.integers(0, 10_000))
 def test_optimum_is_at_least_every_max_data_baseline(seed):
     contacts, problem = _problem(seed, MaxMissionData(), (MaxMonthlyCost(usd=35_000),), n_contacts=10)
@@ -166,3 +169,42 @@ def test_optimum_is_at_least_every_max_data_baseline(seed):
     optimum = solve_verified(contacts, problem, start_from=best_solution(solutions.values()))
     assert all(optimum.objective >= s.objective * (1 - REL_OBJECTIVE) - 1.0 for s in solutions.values())
     assert np.isfinite(optimum.objective)
+
+
+# --------------------------------------------------------------------------- optimized vs baselines
+def _results_table():
+    rows = []
+    for trial, (opt_cost, opt_data) in enumerate([(100.0, 400.0), (90.0, 300.0)]):
+        rows.append(dict(problem="max_data", sense="max", n_satellites=1, trial=trial, network="optimized", allowed="all",
+                         n_allowed=math.nan, status="OPTIMAL", has_solution=True, objective=opt_data,
+                         cost_total_usd=opt_cost, data_total_bit=opt_data, gap=0.0, solve_time_s=1.0))
+        for allowed, status, cost, data in [("A", "OPTIMAL", 80.0, 100.0), ("B", "OPTIMAL", 60.0, 200.0),
+                                            ("C", "INFEASIBLE", math.nan, math.nan)]:
+            rows.append(dict(problem="max_data", sense="max", n_satellites=1, trial=trial, network="one_provider",
+                             allowed=allowed,
+                             n_allowed=1, status=status, has_solution=status == "OPTIMAL", objective=data,
+                             cost_total_usd=cost, data_total_bit=data, gap=0.0, solve_time_s=0.1))
+    return pd.DataFrame(rows)
+
+
+def test_comparison_ratios_are_optimized_over_best_and_mean():
+    ratios = comparison_ratios(_results_table()).set_index(["trial", "statistic"])
+    best, mean = ratios.loc[(0, "best")], ratios.loc[(0, "mean")]
+    assert best["data_ratio"] == pytest.approx(400 / 200, rel=REL)  # best = most data: B
+    assert best["cost_ratio"] == pytest.approx(100 / 60, rel=REL)
+    assert mean["data_ratio"] == pytest.approx(400 / 150, rel=REL)
+    assert mean["cost_ratio"] == pytest.approx(100 / 70, rel=REL)
+    assert (ratios["n_infeasible"] == 1).all() and (ratios["n_feasible"] == 2).all()
+    summary = comparison_summary(comparison_ratios(_results_table()))
+    row = summary[summary["statistic"] == "best"].iloc[0]
+    assert row["data_ratio_median"] == pytest.approx((2.0 + 1.5) / 2, rel=REL)
+    assert row["n_trials"] == 2
+    head = headline_ratios(summary)
+    assert head.loc[head["statistic"] == "best", "data_change_pct"].iloc[0] == pytest.approx(75.0)
+
+
+def test_solve_time_summary_counts_statuses():
+    table = _results_table()
+    table.loc[table["network"] == "optimized", "status"] = ["OPTIMAL", "FEASIBLE"]
+    out = solve_time_summary(table).iloc[0]
+    assert (out["n_trials"], out["n_optimal"], out["n_feasible_at_limit"]) == (2, 1, 1)

@@ -19,6 +19,7 @@ from gstk.model import specs as S
 from gstk.periods import overlap_s, period_starts_s
 from gstk.problem import Problem
 from gstk.solution import Status
+from gstk.solve import optimize
 from gstk.verify import (
     ONE_BIT, ONE_CENT, ONE_MILLISECOND, REL_TOL, format_violations, verification_data, verify,
     verify_selection,
@@ -41,18 +42,6 @@ REQUIREMENTS = {"min_constellation_downlink", "min_satellite_downlink", "min_con
 #: Exclusions only bind when contacts overlap: short horizons pack them together.
 CROWDED = {"station_contact_exclusion", "satellite_contact_exclusion", "max_antenna_utilization"}
 SETTINGS = dict(deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-
-
-def optimize(contacts, problem):
-    """Return ``gstk.solve.optimize(contacts, problem)`` (ModelData + build_model + solve)."""
-    from gstk import solve
-
-    if hasattr(solve, "optimize"):
-        return solve.optimize(contacts, problem)
-    from gstk.model.build import build_model  # TEMPORARY until optimize exists
-    from gstk.model.data import ModelData
-    data = ModelData.from_problem(contacts, problem)
-    return solve.solve(build_model(data, problem.objective, problem.constraints))
 
 
 # --------------------------------------------------------------------------- random problems

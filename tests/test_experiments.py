@@ -62,6 +62,7 @@ def test_study_constraints_of_each_problem():
         ex.study_constraints("min_gap", s, 1)
 
 
+@settings(deadline=None)
 @given(st.integers(0, 2**31), st.integers(1, 20), st.integers(0, 500))
 def test_unit_seeds_are_reproducible_and_distinct(seed, n, trial):
     a = ex.unit_seeds(seed, n, trial)
@@ -95,43 +96,6 @@ def test_compare_networks_rows_and_dominance(kind):
     else:
         assert (opt["objective"] >= feasible["objective"] * (1 - 1e-9)).all()
         assert (table["monthly_cost_usd"].dropna() <= table["b_month_usd"].iloc[0] * (1 + 1e-9)).all()
-
-
-def _results_table():
-    rows = []
-    for trial, (opt_cost, opt_data) in enumerate([(100.0, 400.0), (90.0, 300.0)]):
-        rows.append(dict(problem="max_data", n_satellites=1, trial=trial, network="optimized", allowed="all",
-                         n_allowed=math.nan, status="OPTIMAL", has_solution=True, objective=opt_data,
-                         cost_total_usd=opt_cost, data_total_bit=opt_data, gap=0.0, solve_time_s=1.0))
-        for allowed, status, cost, data in [("A", "OPTIMAL", 80.0, 100.0), ("B", "OPTIMAL", 60.0, 200.0),
-                                            ("C", "INFEASIBLE", math.nan, math.nan)]:
-            rows.append(dict(problem="max_data", n_satellites=1, trial=trial, network="one_provider", allowed=allowed,
-                             n_allowed=1, status=status, has_solution=status == "OPTIMAL", objective=data,
-                             cost_total_usd=cost, data_total_bit=data, gap=0.0, solve_time_s=0.1))
-    return pd.DataFrame(rows)
-
-
-def test_comparison_ratios_are_optimized_over_best_and_mean():
-    ratios = ex.comparison_ratios(_results_table()).set_index(["trial", "statistic"])
-    best, mean = ratios.loc[(0, "best")], ratios.loc[(0, "mean")]
-    assert best["data_ratio"] == pytest.approx(400 / 200, rel=REL)  # best = most data: B
-    assert best["cost_ratio"] == pytest.approx(100 / 60, rel=REL)
-    assert mean["data_ratio"] == pytest.approx(400 / 150, rel=REL)
-    assert mean["cost_ratio"] == pytest.approx(100 / 70, rel=REL)
-    assert (ratios["n_infeasible"] == 1).all() and (ratios["n_feasible"] == 2).all()
-    summary = ex.comparison_summary(ex.comparison_ratios(_results_table()))
-    row = summary[summary["statistic"] == "best"].iloc[0]
-    assert row["data_ratio_median"] == pytest.approx((2.0 + 1.5) / 2, rel=REL)
-    assert row["n_trials"] == 2
-    head = ex.headline_ratios(summary)
-    assert head.loc[head["statistic"] == "best", "data_change_pct"].iloc[0] == pytest.approx(75.0)
-
-
-def test_solve_time_summary_counts_statuses():
-    table = _results_table()
-    table.loc[table["network"] == "optimized", "status"] = ["OPTIMAL", "FEASIBLE"]
-    out = ex.solve_time_summary(table).iloc[0]
-    assert (out["n_trials"], out["n_optimal"], out["n_feasible_at_limit"]) == (2, 1, 1)
 
 
 def _slow_identity(i, delay):
@@ -199,6 +163,7 @@ def test_contact_statistics_by_hand():
     assert short["n_contacts"] == 3
 
 
+@settings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(st.floats(0, 80_000), st.floats(1, 3_000)), min_size=1, max_size=30),
        st.floats(1_000, 80_000))
 def test_clip_contacts_keeps_only_the_overlap(pairs, cut):
@@ -239,6 +204,7 @@ def test_fixed_network_problem_requires_every_station():
 
 
 # --------------------------------------------------------------------------- the epsilon-constraint front
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.floats(0, 10), st.floats(0, 10)), min_size=1, max_size=12))
 def test_non_dominated_is_a_front(points):
     cost, data = zip(*points)
@@ -264,11 +230,15 @@ def test_pareto_front_is_monotone_and_within_caps():
 
 # --------------------------------------------------------------------------- figures
 def test_study_figures_draw_from_tables():
-    ratios = ex.comparison_ratios(_results_table())
-    fig = study_plots.comparison_figure(ratios, _results_table(), "max_data", caption="rule: test")
+    results = pd.DataFrame({"problem": "max_data", "n_satellites": [1, 1, 2, 2], "network": "optimized",
+                            "solve_time_s": [1.0, 2.0, 3.0, 4.0]})
+    ratios = pd.DataFrame({"problem": "max_data", "n_satellites": [1, 1, 2, 2], "trial": [0, 1, 0, 1],
+                           "baseline": "one_provider", "statistic": "best", "cost_ratio": [1.1, 1.2, 1.3, 1.0],
+                           "data_ratio": [2.0, 3.0, 1.5, 1.0]})
+    fig = study_plots.comparison_figure(ratios, results, "max_data", caption="rule: test")
     assert len(fig.axes) == 3 and any("rule: test" in t.get_text() for t in fig.texts)
     with pytest.raises(GstkError, match="no ratios"):
-        study_plots.comparison_figure(ratios, _results_table(), "min_cost")
+        study_plots.comparison_figure(ratios, results, "min_cost")
     summary = pd.DataFrame({"window_days": [1.0, 7.0], "n_satellites": [2, 2],
                             **{f"{m}_{s}": [1.0, 2.0] for m in surrogate.WINDOW_METRICS for s in ("mean", "std")}})
     fig4 = study_plots.window_statistics_figure(summary, recommended={"mean_gap_s": 7.0})

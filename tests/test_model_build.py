@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gstk.model import specs
-from gstk.model.build import Model, build_gap_feasibility_model, build_model
+from gstk.model.build import Model, build_gap_feasibility_model, build_gap_window_model, build_model
 from gstk.model.data import ModelData
-from gstk.model.gaps import gap_candidates_s, max_gap_by_satellite_s, search_min_max_gap
+from gstk.model.gaps import (bottleneck_chain, gap_candidates_s, gap_lower_bound_s, max_gap_by_satellite_s,
+                             search_min_max_gap)
 from gstk.problem import Problem
 from gstk.verify import derived_sets, max_gap_s, recompute, verification_data
 
@@ -234,3 +235,51 @@ def test_exact_form_returns_search_model():
     looser = build_gap_feasibility_model(data, [specs.MaxContactGap(gap_s=7200.0)], 3600.0, True)
     assert [s for s in looser.constraint_specs if isinstance(s, specs.MaxContactGap)] == \
         [specs.MaxContactGap(gap_s=3600.0)]
+
+
+@slow_ok
+@given(st.integers(0, 10_000), st.booleans(), st.booleans(), st.sampled_from([0.0, 0.5, 1.0]))
+def test_gap_window_model_matches_brute_force(seed, boundary, nested, lower_share):
+    """The window model on [L, U] with L <= optimum <= U returns the brute-force optimum of (4)."""
+    contacts, stations, providers, satellites = gap_instance(seed, 12, nested)
+    extra = [specs.SatelliteContactExclusion(), specs.StationContactExclusion()]
+    if seed % 2:
+        extra.append(specs.MaxProviders(count=1))
+    problem = Problem(specs.MinMaxGap(include_boundary=boundary), extra, stations, providers, satellites)
+    truth = brute_force(contacts, problem)
+    data = ModelData.from_problem(contacts, problem)
+    lower, _ = gap_lower_bound_s(data, problem.constraints, boundary)
+    if not truth.feasible:
+        return
+    assert lower <= truth.objective + 1e-6
+    upper = data.sim_duration_s
+    model = build_gap_window_model(data, problem.constraints, lower + lower_share * (truth.objective - lower),
+                                   upper, boundary)
+    model.problem.solve(solver=cp.SCIP)
+    assert model.problem.status == "optimal"
+    assert abs(model.problem.value * model.objective_scale - truth.objective) <= 1e-3
+    tight = build_gap_window_model(data, problem.constraints, lower, truth.objective, boundary)
+    tight.problem.solve(solver=cp.SCIP)
+    assert abs(tight.problem.value * tight.objective_scale - truth.objective) <= 1e-3
+    if truth.objective > 1.0:  # just below the optimum nothing is feasible
+        below = build_gap_window_model(data, problem.constraints, 0.0, truth.objective - 1.0, boundary)
+        below.problem.solve(solver=cp.SCIP)
+        assert below.problem.status == "infeasible"
+
+
+def test_bottleneck_chain_is_the_best_chain():
+    """Brute force over all chains of non-overlapping contacts of one satellite."""
+    import itertools
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        n = int(rng.integers(1, 8))
+        a = np.sort(rng.uniform(0, 9000, n).round(0))
+        b = a + rng.uniform(60, 1500, n).round(0)
+        best = 10_000.0
+        for r in range(1, n + 1):
+            for chain in itertools.combinations(range(n), r):
+                if all(b[i] <= a[j] for i, j in zip(chain, chain[1:])):
+                    best = min(best, max_gap_s(a[list(chain)], b[list(chain)], 10_000.0))
+        value, chain = bottleneck_chain(a, b, 10_000.0)
+        assert abs(value - best) <= 1e-9
+        assert abs(max_gap_s(a[chain], b[chain], 10_000.0) - value) <= 1e-9

@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 
 from gstk.costs import mission_months, surrogate_scale
 from gstk.model import specs as S
+from gstk.model.build import build_model
 from gstk.model.data import ModelData, contact_keys
 from gstk.problem import Problem
 from gstk.solution import Solution, Status
+from gstk.solve import optimize, solve
 from gstk.units import SECONDS_PER_MONTH
 from gstk.verify import (
     ONE_CENT, ONE_MILLISECOND, VerificationReport, Violation, format_violations, max_gap_s,
@@ -99,6 +101,8 @@ def test_recomputed_objectives_match_hand_arithmetic():
     assert gap == pytest.approx(T_SIM - 1600.0)  # S1: last LOS 1600 -> end of window
     gap, _ = verify_selection(taken, contacts, problem.with_changes(objective=S.MinMaxGap(include_boundary=False)))
     assert gap == pytest.approx(1000.0 - 400.0)  # S1 between c0 and c1; S2 has one contact -> 0
+    assert verify_selection([], contacts, problem) == (0.0, [])  # nothing taken, nothing paid
+    assert verify_selection([], contacts, problem.with_changes(objective=S.MinMaxGap()))[0] == T_SIM
 
 
 def test_monthly_cost_cap_is_recomputed_from_mean_month():
@@ -290,16 +294,6 @@ def test_verification_data_indexes_raw_rows_independently():
 
 
 # --------------------------------------------------------------------------- solver solutions
-def optimize(contacts, problem):
-    from gstk import solve
-
-    if hasattr(solve, "optimize"):
-        return solve.optimize(contacts, problem)
-    from gstk.model.build import build_model  # TEMPORARY until optimize exists
-    data = ModelData.from_problem(contacts, problem)
-    return solve.solve(build_model(data, problem.objective, problem.constraints))
-
-
 SOLVED = [
     (S.MinMissionCost(), [S.MinSatelliteDownlink(window_s=43_200, step_s=21_600, volume_bit=2e11),
                           S.StationContactExclusion()]),
@@ -325,9 +319,6 @@ def test_solver_solutions_pass_verify(objective, constraints, seed):
 ], ids=lambda v: getattr(v, "builder", None))
 def test_model_objective_equals_verifier_recomputation(objective, constraints):
     """The solver's own objective value (model units scaled back) is the verifier's number."""
-    from gstk.model.build import build_model
-    from gstk.solve import solve
-
     contacts, stations, providers, satellites = random_instance(5, n_contacts=30, n_satellites=2,
                                                                 n_stations=5, n_providers=3)
     problem = Problem(objective, tuple(constraints), stations, providers, satellites)

@@ -160,13 +160,52 @@ def build_gap_feasibility_model(data: ModelData, constraints: Iterable[Spec], ga
     return model
 
 
+def build_gap_window_model(data: ModelData, constraints: Iterable[Spec], lower_s: float, upper_s: float,
+                           include_boundary: bool = True) -> Model:
+    """Return the exact (4) model on a window: min G, lower_s <= G <= upper_s, under ``constraints``.
+
+    Rows (13) at ``upper_s`` plus :func:`gstk.model.gaps.max_gap_window`.  Its
+    optimum is the optimum of (4) whenever that lies in [lower_s, upper_s]
+    (e.g. lower_s from :func:`gstk.model.gaps.gap_lower_bound_s`, upper_s the
+    max gap of any feasible schedule); it is infeasible iff no schedule has max
+    gap <= upper_s.  One MILP, no successor binaries.
+    """
+    specs = tuple(s for s in constraints if not _dominated_gap(s, upper_s, include_boundary))
+    specs += (MaxContactGap(gap_s=upper_s, include_boundary=include_boundary),)
+    t0 = time.perf_counter()
+    model = _assemble(data, None, specs, linking="disaggregated",
+                      window=(float(lower_s), float(upper_s), include_boundary))
+    # one MILP, solved like the dense form (form='exact' would send gstk.solve into its search)
+    model.objective, model.gap_s = MinMaxGap(include_boundary=include_boundary, form="dense"), upper_s
+    model.build_time_s = time.perf_counter() - t0
+    return model
+
+
+def restrict_to_providers(data: ModelData, providers: Iterable[str]) -> ModelData:
+    """Return ``data`` keeping only the contacts at stations of ``providers`` (index sets unchanged).
+
+    Stations, providers and licence pairs keep their indices, so a solution of
+    the restricted model maps back one to one; they simply have no contacts.
+    Used to decompose (14) over provider sets.
+    """
+    wanted = [data.provider_ids.index(p) for p in providers]
+    keep = np.isin(data.provider_of_station[data.station_of_contact], wanted)
+    idx = np.flatnonzero(keep)
+    per_contact = ("aos_s", "los_s", "duration_s", "satellite_of_contact", "station_of_contact", "pair_of_contact",
+                   "rate_bps", "volume_bit", "contact_cost_usd")
+    changes = {name: getattr(data, name)[idx] for name in per_contact}
+    changes["contacts"] = data.contacts.iloc[idx].reset_index(drop=True)
+    return dataclasses.replace(data, **changes)
+
+
 def _dominated_gap(spec: Spec, gap_s: float, include_boundary: bool) -> bool:
     """Return whether ``spec`` is a MaxContactGap implied by the bound gap_s of the same convention."""
     return (isinstance(spec, MaxContactGap) and spec.include_boundary == include_boundary
             and spec.gap_s >= gap_s)
 
 
-def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], *, linking: str) -> Model:
+def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], *, linking: str,
+              window: tuple[float, float, bool] | None = None) -> Model:
     """Return the Model of an objective (None: zero) and constraint specs.
 
     Variables -> linking (5)-(7) -> constraints -> objective.  With
@@ -183,6 +222,8 @@ def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], 
     v = variables(data)
     if dense_gap:
         v.extras.update(gaps.dense_gap_variables(data, objective.include_boundary))
+    if window is not None:
+        v.extras["G"] = cp.Variable(nonneg=True, name="G")
     rows: dict[str, list] = {name: [] for name in _LINKS}
     cover = isinstance(objective, MinMissionCost) and linking == "disaggregated"
     for spec in specs:
@@ -190,6 +231,10 @@ def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], 
             rows.setdefault(spec.builder, []).extend(constraint_rows(data, v, spec, cover=cover))
     if dense_gap:
         rows["max_gap_successor"] = gaps.max_gap_successor(data, v, include_boundary=objective.include_boundary)
+    if window is not None:
+        lower, upper, boundary = window
+        rows["max_gap_window"] = gaps.max_gap_window(data, v, lower_s=lower, upper_s=upper, include_boundary=boundary)
+        objective = MinMaxGap(include_boundary=boundary)
     expression, sense, scale = OBJECTIVES[objective.builder] if objective is not None else (None, "min", 1.0)
     target = (0.0 * cp.sum(v.x) if data.n_contacts else cp.Constant(0.0)) if expression is None \
         else expression(data, v)  # a zero objective still names x, so SCIP sees every contact

@@ -16,7 +16,9 @@ model used as a reference.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import bisect
+import itertools
+from collections.abc import Callable, Iterable
 
 import cvxpy as cp
 import numpy as np
@@ -24,6 +26,7 @@ import scipy.sparse as sp
 
 from gstk.model.data import ModelData
 from gstk.model.objectives import MODEL_TIME_UNIT_S
+from gstk.model.specs import MaxProviders, SatelliteContactExclusion, Spec
 from gstk.model.variables import Variables
 
 #: Slack on time comparisons: candidate gaps are differences of float seconds,
@@ -208,6 +211,59 @@ def _dense_boundary_rows(data: ModelData, v: Variables) -> list[cp.Constraint]:
     return rows
 
 
+def max_gap_window(data: ModelData, v: Variables, *, lower_s: float, upper_s: float,
+                   include_boundary: bool = True) -> list[cp.Constraint]:
+    """Eq. (4) on a window [L, U] known to hold the optimum: G >= gap of every consecutive taken pair.
+
+    For contacts i, j of one satellite with a_j > a_i and gap g = a_j - b_i in
+    (L, U]: G >= L + (g - L)(x_i + x_j - 1 - sum_{a_i < a_m < a_j} x_m), which
+    reaches L + (g - L) = g exactly when j is i's successor and is at most L
+    otherwise.  With boundary gaps the same for the first contact (g = a_j,
+    earlier contacts subtracted) and the last one (g = T_sim - b_j, later-ending
+    contacts subtracted).  Together with the rows (13) at U (every gap <= U)
+    and L <= G <= U this is exact, with one row per pair whose gap falls in
+    the window: no successor binaries, coefficients at most U - L.  G in hours.
+    """
+    G, unit, T, L, U = v.extras["G"], MODEL_TIME_UNIT_S, data.sim_duration_s, float(lower_s), float(upper_s)
+    rows_i, rows_j, gap, between = [], [], [], []
+    for idx in satellite_orders(data.satellite_of_contact, data.aos_s, data.los_s, len(data.satellite_ids)):
+        a, b = data.aos_s[idx], data.los_s[idx]
+        first = np.maximum(np.searchsorted(a, b + L + TIME_TOL_S, side="right"),
+                           np.searchsorted(a, a, side="right"))
+        pi, pj = _ranges(first, np.maximum(np.searchsorted(a, b + U + TIME_TOL_S, side="right"), first))
+        rows_i.append(idx[pi]), rows_j.append(idx[pj]), gap.append(a[pj] - b[pi])
+        lo = np.searchsorted(a, a[pi], side="right")
+        between.append(_window_rows(idx, pi, lo, np.searchsorted(a, a[pj], side="left"), data.n_contacts))
+    rows = [G >= L / unit, G <= U / unit + TIME_TOL_S]
+    n = data.n_contacts
+    if rows_i and sum(len(r) for r in rows_i):
+        i, j, g = np.concatenate(rows_i), np.concatenate(rows_j), np.concatenate(gap)
+        pair = sp.csr_matrix((np.ones(2 * len(i)), (np.tile(np.arange(len(i)), 2), np.concatenate([i, j]))),
+                             shape=(len(i), n)) - sp.vstack(between).tocsr()
+        rows.append(cp.multiply((g - L) / unit, pair @ v.x - 1) <= G - L / unit)
+    if include_boundary:
+        rows += _window_boundary_rows(data, v, L, U)
+    return rows
+
+
+def _window_boundary_rows(data: ModelData, v: Variables, L: float, U: float) -> list[cp.Constraint]:
+    """Return the first-contact and last-contact rows of :func:`max_gap_window`."""
+    G, unit, T, k = v.extras["G"], MODEL_TIME_UNIT_S, data.sim_duration_s, data.satellite_of_contact
+    rows = []
+    for gap, rival in ((data.aos_s, lambda j: (k == k[j]) & (data.aos_s < data.aos_s[j])),
+                       (T - data.los_s, lambda j: (k == k[j]) & (data.los_s > data.los_s[j]))):
+        js = np.flatnonzero((gap > L + TIME_TOL_S) & (gap <= U + TIME_TOL_S))
+        if len(js) == 0:
+            continue
+        others = [np.flatnonzero(rival(j)) for j in js]
+        minus = sp.csr_matrix((np.ones(sum(map(len, others))),
+                               (np.repeat(np.arange(len(js)), [len(o) for o in others]),
+                                np.concatenate(others) if others else [])), shape=(len(js), data.n_contacts))
+        pick = sp.csr_matrix((np.ones(len(js)), (np.arange(len(js)), js)), shape=(len(js), data.n_contacts))
+        rows.append(cp.multiply((gap[js] - L) / unit, (pick - minus) @ v.x - 1) <= G - L / unit)
+    return rows
+
+
 def search_min_max_gap(candidates_s: np.ndarray, feasible: Callable[[float], float | None]) -> float | None:
     """Return the smallest candidate G for which ``feasible(G)`` finds a schedule, by bisection.
 
@@ -237,3 +293,98 @@ def search_min_max_gap(candidates_s: np.ndarray, feasible: Callable[[float], flo
 def _index_at_most(c: np.ndarray, value: float) -> int:
     """Return the index of the largest candidate <= value (within TIME_TOL_S)."""
     return int(max(np.searchsorted(c, value + TIME_TOL_S, side="right") - 1, 0))
+
+
+# --------------------------------------------------------------------------- lower bound of (4)
+def bottleneck_chain(aos_s: np.ndarray, los_s: np.ndarray, sim_duration_s: float) -> tuple[float, list[int]]:
+    """Return the smallest max gap (boundary gaps included) of a chain of non-overlapping contacts.
+
+    Contacts sorted by AOS.  D_i = min(a_i, min over j with b_j <= a_i of
+    max(D_j, a_i - b_j)) is the best max gap of a chain ending at i; the answer
+    is min_i max(D_i, T_sim - b_i).  Predecessors live on a monotone stack
+    (LOS increasing, D increasing: a later-ending, no-worse chain dominates), so
+    each query is a binary search: O(n log n).  Returns (value, chain indices).
+    """
+    a, b, n = aos_s.tolist(), los_s.tolist(), len(aos_s)
+    if n == 0:
+        return float(sim_duration_s), []
+    by_end = sorted(range(n), key=lambda j: (b[j], a[j]))
+    best, pred = [0.0] * n, [-1] * n
+    stack_b, stack_d, stack_j, stack_key = [], [], [], []  # key = D + b, increasing along the stack
+    p = 0
+    for i in range(n):
+        while p < n and b[by_end[p]] <= a[i] and a[by_end[p]] < a[i]:
+            j = by_end[p]
+            p += 1
+            while stack_d and stack_d[-1] >= best[j]:
+                stack_b.pop(), stack_d.pop(), stack_j.pop(), stack_key.pop()
+            stack_b.append(b[j]), stack_d.append(best[j]), stack_j.append(j), stack_key.append(best[j] + b[j])
+        best[i] = a[i]
+        # first stack entry whose D is at least its gap a_i - b: the optimum is there or just before
+        k = bisect.bisect_left(stack_key, a[i])
+        for q in (k - 1, k):
+            if 0 <= q < len(stack_d):
+                value = max(stack_d[q], a[i] - stack_b[q])
+                if value < best[i]:
+                    best[i], pred[i] = value, stack_j[q]
+    total = [max(best[i], sim_duration_s - b[i]) for i in range(n)]
+    last = min(range(n), key=total.__getitem__)
+    chain = [last]
+    while pred[chain[-1]] >= 0:
+        chain.append(pred[chain[-1]])
+    return float(total[last]), chain[::-1]
+
+
+def longest_uncovered_s(aos_s: np.ndarray, los_s: np.ndarray, sim_duration_s: float) -> float:
+    """Return the longest stretch of [0, T_sim] that no contact [a, b] covers (a lower bound of any gap set)."""
+    if len(aos_s) == 0:
+        return float(sim_duration_s)
+    order = np.argsort(aos_s, kind="stable")
+    a, reach = aos_s[order], np.maximum.accumulate(los_s[order])
+    return float(max(a[0], sim_duration_s - reach[-1], np.max(a[1:] - reach[:-1], initial=0.0), 0.0))
+
+
+def provider_choices(data: ModelData, constraints: Iterable[Spec]) -> list[tuple[int, ...]]:
+    """Return the maximal provider sets a solution may use under (14): all N-subsets, or all providers."""
+    limits = [s.count for s in constraints if isinstance(s, MaxProviders)]
+    everyone = tuple(range(len(data.provider_ids)))
+    if not limits or min(limits) >= len(everyone):
+        return [everyone]
+    return list(itertools.combinations(everyone, min(limits)))
+
+
+def gap_lower_bound_s(data: ModelData, constraints: Iterable[Spec] = (),
+                      include_boundary: bool = True) -> tuple[float, np.ndarray | None]:
+    """Return a lower bound on the optimum of (4) and, when it has one, a schedule attaining it.
+
+    With boundary gaps and satellite exclusion (max_links = 1), each
+    satellite's best chain of non-overlapping contacts (:func:`bottleneck_chain`)
+    gives the exact optimum when nothing else binds: the bound is the min over
+    the provider sets allowed by (14) of the max over satellites.  The returned
+    schedule (bool per contact) joins those chains; it may violate station
+    exclusion or other constraints, so it is a warm start, not an answer.
+    Without satellite exclusion the bound is the longest stretch no contact
+    covers; without boundary gaps it is 0.
+    """
+    constraints = tuple(constraints)
+    if not include_boundary:
+        return 0.0, None
+    exclusive = any(isinstance(s, SatelliteContactExclusion) and s.max_links == 1 for s in constraints)
+    provider = data.provider_of_station[data.station_of_contact]
+    orders = satellite_orders(data.satellite_of_contact, data.aos_s, data.los_s, len(data.satellite_ids))
+    best, best_x = np.inf, None
+    for chosen in provider_choices(data, constraints):
+        worst, x = 0.0, np.zeros(data.n_contacts, bool)
+        for idx in orders:
+            idx = idx[np.isin(provider[idx], chosen)]
+            if exclusive:
+                value, chain = bottleneck_chain(data.aos_s[idx], data.los_s[idx], data.sim_duration_s)
+                x[idx[chain]] = True
+            else:
+                value = longest_uncovered_s(data.aos_s[idx], data.los_s[idx], data.sim_duration_s)
+            worst = max(worst, value)
+            if worst >= best:
+                break
+        if worst < best:
+            best, best_x = worst, (x if exclusive else None)
+    return float(best), best_x
