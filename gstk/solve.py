@@ -207,6 +207,8 @@ def run_scip(problem: cp.Problem, x: cp.Variable, params: dict[str, Any], *, war
     the live SCIP model.
     """
     started = time.perf_counter()
+    if not problem.variables():  # nothing to decide (every contact prefiltered): cvxpy's constant solver
+        return _constant_run(problem, x, started)
     solver, error = _Scip(), ""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # cvxpy's "Solution may be inaccurate" at limits
@@ -226,14 +228,24 @@ def run_scip(problem: cp.Problem, x: cp.Variable, params: dict[str, Any], *, war
     if scip is None:
         return ScipRun("error", None, None, None, elapsed, error or "SCIP was not called")
     sign = -1.0 if isinstance(problem.objective, cp.Maximize) else 1.0
-    has_incumbent = not error and scip.getNSols() > 0 and x.value is not None
-    values = np.asarray(x.value, float).ravel().copy() if has_incumbent else None
+    x_value = np.zeros(0) if x.size == 0 else x.value  # no contacts: x is in no row, cvxpy leaves it unset
+    has_incumbent = not error and scip.getNSols() > 0 and x_value is not None
+    values = np.asarray(x_value, float).ravel().copy() if has_incumbent else None
     primal = float(problem.value) if has_incumbent and problem.value is not None else None
     dual = None
     if scip.getStatus() not in ("infeasible", "inforunbd", "unbounded"):
         raw_bound = scip.getDualbound()
         dual = None if scip.isInfinity(abs(raw_bound)) else sign * (raw_bound + offset)
     return ScipRun(scip.getStatus(), values, primal, dual, elapsed, error)
+
+
+def _constant_run(problem: cp.Problem, x: cp.Variable, started: float) -> ScipRun:
+    """Return the ScipRun of a problem without variables, solved by cvxpy without SCIP."""
+    problem.solve()
+    feasible = problem.status == cp.OPTIMAL
+    value = float(problem.value) if feasible else None
+    return ScipRun("optimal" if feasible else "infeasible", np.zeros(x.size) if feasible else None, value, value,
+                   time.perf_counter() - started)
 
 
 # ----------------------------------------------------------------------------- model helpers

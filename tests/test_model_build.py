@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gstk.model import specs
-from gstk.model.build import Model, build_gap_feasibility_model, build_gap_window_model, build_model
+from gstk.model.build import (Model, build_gap_feasibility_model, build_gap_window_model, build_model,
+                              restrict_to_providers)
 from gstk.model.data import ModelData
-from gstk.model.gaps import (bottleneck_chain, gap_candidates_s, gap_lower_bound_s, max_gap_by_satellite_s,
-                             search_min_max_gap)
+from gstk.model.gaps import (bottleneck_chain, exact_min_max_gap, gap_candidates_s, gap_lower_bound_s,
+                             max_gap_by_satellite_s, provider_set_bounds, search_min_max_gap)
 from gstk.problem import Problem
 from gstk.verify import derived_sets, max_gap_s, recompute, verification_data
 
@@ -283,3 +284,37 @@ def test_bottleneck_chain_is_the_best_chain():
         value, chain = bottleneck_chain(a, b, 10_000.0)
         assert abs(value - best) <= 1e-9
         assert abs(max_gap_s(a[chain], b[chain], 10_000.0) - value) <= 1e-9
+
+
+def window_solver(data, constraints):
+    """A solve_window callback for exact_min_max_gap: cvxpy + SCIP on the provider-restricted data."""
+    kept = [s for s in constraints if not isinstance(s, specs.MaxProviders)]
+    boundary = next((s.include_boundary for s in constraints if isinstance(s, specs.MinMaxGap)), True)
+    def solve_window(chosen, lower, upper, boundary=True):
+        sub = restrict_to_providers(data, [data.provider_ids[p] for p in chosen])
+        model = build_gap_window_model(sub, kept, lower, upper, solve_window.boundary)
+        model.problem.solve(solver=cp.SCIP)
+        if model.problem.status == "infeasible":
+            return "infeasible", None, None
+        return "optimal", model.problem.value * model.objective_scale, model.variables.x.value
+    return solve_window
+
+
+@slow_ok
+@given(st.integers(0, 10_000), st.booleans(), st.booleans())
+def test_exact_min_max_gap_over_provider_sets_matches_brute_force(seed, boundary, exclusive):
+    contacts, stations, providers, satellites = random_instance(seed, n_contacts=12, n_stations=4, n_providers=3,
+                                                                horizon_s=21_600.0)
+    extra = [specs.MaxProviders(count=1), specs.StationContactExclusion()]
+    extra += [specs.SatelliteContactExclusion()] if exclusive else []
+    problem = Problem(specs.MinMaxGap(include_boundary=boundary), extra, stations, providers, satellites)
+    truth = brute_force(contacts, problem)
+    data = ModelData.from_problem(contacts, problem)
+    solver = window_solver(data, problem.constraints)
+    solver.boundary = boundary
+    value, chosen, _ = exact_min_max_gap(data, problem.constraints, boundary, solver)
+    assert (value is not None) == truth.feasible
+    if truth.feasible:
+        assert abs(value - truth.objective) <= 1e-3
+        bounds = provider_set_bounds(data, problem.constraints, boundary)
+        assert min(b for b, _ in bounds) <= truth.objective + 1e-6

@@ -171,7 +171,7 @@ def build_gap_window_model(data: ModelData, constraints: Iterable[Spec], lower_s
     gap <= upper_s.  One MILP, no successor binaries.
     """
     specs = tuple(s for s in constraints if not _dominated_gap(s, upper_s, include_boundary))
-    specs += (MaxContactGap(gap_s=upper_s, include_boundary=include_boundary),)
+    specs += (MaxContactGap(gap_s=max(upper_s, gaps.TIME_TOL_S), include_boundary=include_boundary),)
     t0 = time.perf_counter()
     model = _assemble(data, None, specs, linking="disaggregated",
                       window=(float(lower_s), float(upper_s), include_boundary))

@@ -219,8 +219,8 @@ def max_gap_window(data: ModelData, v: Variables, *, lower_s: float, upper_s: fl
     (L, U]: G >= L + (g - L)(x_i + x_j - 1 - sum_{a_i < a_m < a_j} x_m), which
     reaches L + (g - L) = g exactly when j is i's successor and is at most L
     otherwise.  With boundary gaps the same for the first contact (g = a_j,
-    earlier contacts subtracted) and the last one (g = T_sim - b_j, later-ending
-    contacts subtracted).  Together with the rows (13) at U (every gap <= U)
+    earlier contacts subtracted), the last one (g = T_sim - b_j, later-ending
+    contacts subtracted) and a satellite taking nothing (g = T_sim).  Together with the rows (13) at U (every gap <= U)
     and L <= G <= U this is exact, with one row per pair whose gap falls in
     the window: no successor binaries, coefficients at most U - L.  G in hours.
     """
@@ -247,7 +247,7 @@ def max_gap_window(data: ModelData, v: Variables, *, lower_s: float, upper_s: fl
 
 
 def _window_boundary_rows(data: ModelData, v: Variables, L: float, U: float) -> list[cp.Constraint]:
-    """Return the first-contact and last-contact rows of :func:`max_gap_window`."""
+    """Return the first-contact, last-contact and no-contact rows of :func:`max_gap_window`."""
     G, unit, T, k = v.extras["G"], MODEL_TIME_UNIT_S, data.sim_duration_s, data.satellite_of_contact
     rows = []
     for gap, rival in ((data.aos_s, lambda j: (k == k[j]) & (data.aos_s < data.aos_s[j])),
@@ -260,7 +260,9 @@ def _window_boundary_rows(data: ModelData, v: Variables, L: float, U: float) -> 
                                (np.repeat(np.arange(len(js)), [len(o) for o in others]),
                                 np.concatenate(others) if others else [])), shape=(len(js), data.n_contacts))
         pick = sp.csr_matrix((np.ones(len(js)), (np.arange(len(js)), js)), shape=(len(js), data.n_contacts))
-        rows.append(cp.multiply((gap[js] - L) / unit, (pick - minus) @ v.x - 1) <= G - L / unit)
+        rows.append(cp.multiply((gap[js] - L) / unit, (pick - minus) @ v.x) <= G - L / unit)
+    if L + TIME_TOL_S < T <= U + TIME_TOL_S:  # a satellite taking nothing waits T_sim
+        rows.append((T - L) / unit * (1 - data.contacts_of_satellite @ v.x) <= G - L / unit)
     return rows
 
 
@@ -388,3 +390,60 @@ def gap_lower_bound_s(data: ModelData, constraints: Iterable[Spec] = (),
         if worst < best:
             best, best_x = worst, (x if exclusive else None)
     return float(best), best_x
+
+
+# --------------------------------------------------------------------------- exact search of (4)
+#: Each window [L, U] tried for a provider set grows U by this factor when it proves infeasible.
+WINDOW_GROWTH = 1.25
+
+
+def provider_set_bounds(data: ModelData, constraints: Iterable[Spec], include_boundary: bool = True):
+    """Return [(lower bound s, provider indices)] for every provider set (14) allows, best first."""
+    constraints = tuple(constraints)
+    exclusive = any(isinstance(s, SatelliteContactExclusion) and s.max_links == 1 for s in constraints)
+    provider = data.provider_of_station[data.station_of_contact]
+    orders = satellite_orders(data.satellite_of_contact, data.aos_s, data.los_s, len(data.satellite_ids))
+    out = []
+    for chosen in provider_choices(data, constraints):
+        worst = 0.0
+        for idx in orders if include_boundary else []:
+            idx = idx[np.isin(provider[idx], chosen)]
+            a, b = data.aos_s[idx], data.los_s[idx]
+            value = bottleneck_chain(a, b, data.sim_duration_s)[0] if exclusive else \
+                longest_uncovered_s(a, b, data.sim_duration_s)
+            worst = max(worst, value)
+        out.append((worst, chosen, int(np.isin(provider, chosen).sum())))
+    out.sort(key=lambda t: (t[0], -t[2]))
+    return [(value, chosen) for value, chosen, _ in out]
+
+
+def exact_min_max_gap(data: ModelData, constraints: Iterable[Spec], include_boundary: bool,
+                      solve_window: Callable, *, upper_s: float | None = None):
+    """Return (optimum s, provider indices, schedule) of (4) by windows over provider sets, or None.
+
+    Decomposes (14): every solution uses a subset of one maximal provider set,
+    so the optimum is the best over those sets.  Sets are visited by their
+    lower bound (:func:`provider_set_bounds`) and skipped once it reaches the
+    best gap found.  Within a set, ``solve_window(providers, lower_s, upper_s)``
+    solves the window model (``gstk.model.build.build_gap_window_model`` on the
+    data restricted to those providers) and returns ('optimal', gap_s, x),
+    ('infeasible', None, None) or anything else for a failure (then None is
+    returned: no proof).  An infeasible window raises L to U and grows U by
+    :data:`WINDOW_GROWTH`, up to the best gap so far (or T_sim).
+    """
+    best, best_set, best_x = (np.inf if upper_s is None else float(upper_s)), None, None
+    top = data.sim_duration_s if include_boundary else max(gap_candidates_s(data, False)[-1], TIME_TOL_S)
+    for lower, chosen in provider_set_bounds(data, constraints, include_boundary):
+        lower = max(lower, 0.0)
+        while lower < best - TIME_TOL_S:
+            upper = min(best, top, max(lower * WINDOW_GROWTH, lower + 60.0))
+            status, gap, x = solve_window(chosen, lower, upper)
+            if status == "optimal":
+                best, best_set, best_x = gap, chosen, x
+                break
+            if status != "infeasible":
+                return None
+            if upper >= min(best, top) - TIME_TOL_S:
+                break
+            lower = upper
+    return (None if best_set is None else float(best)), best_set, best_x
