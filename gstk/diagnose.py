@@ -24,12 +24,15 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from gstk.model.build import build_model
 from gstk.model.specs import (
     AllowedProviders, MaxContactGap, MaxMonthlyCost, MaxProviders, MinConstellationDownlink,
-    MinContactDuration, MinContactsPerPeriod, MinSatelliteDownlink, RequiredBands, RequiredProvider,
-    RequiredStation, Spec, StationCount, StationStatus,
+    MinContactDuration, MinContactsPerPeriod, MinMissionCost, MinSatelliteDownlink, RequiredBands,
+    RequiredProvider, RequiredStation, Spec, StationCount, StationStatus,
 )
 from gstk.periods import overlap_s, period_starts_s
+from gstk.solution import Status
+from gstk.solve import longest_uncovered_s, run_scip, scip_parameters
 from gstk.units import BITS_PER_GB, SECONDS_PER_HOUR, SECONDS_PER_MONTH
 
 log = logging.getLogger(__name__)
@@ -245,8 +248,6 @@ def uncovered_stretches(data, spec: MaxContactGap) -> list[str]:
     """(13) with boundary gaps: a satellite that no contact covers for longer than ``gap_s``."""
     if not spec.include_boundary:
         return []  # without boundary gaps, taking at most one contact always meets (13)
-    from gstk.solve import longest_uncovered_s
-
     for k, sat in enumerate(data.satellite_ids):
         mine = data.satellite_of_contact == k
         hole = longest_uncovered_s(data.aos_s[mine], data.los_s[mine], data.sim_duration_s)
@@ -297,11 +298,6 @@ def conflicting_constraints(data, specs: tuple[Spec, ...], *, time_limit_s: floa
 
 def is_feasible(data, specs: tuple[Spec, ...], *, time_limit_s: float, seed: int = 0) -> bool | None:
     """Return True/False if SCIP finds a feasible point / proves none within the time limit, else None."""
-    from gstk.model.build import build_model
-    from gstk.model.specs import MinMissionCost
-    from gstk.solve import run_scip, scip_parameters
-    from gstk.solution import Status
-
     if time_limit_s <= 0:
         return None
     model = build_model(data, MinMissionCost(), specs)

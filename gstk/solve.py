@@ -28,20 +28,23 @@ import logging
 import math
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 import cvxpy as cp
 import numpy as np
+from cvxpy import settings as cvxpy_settings
 from cvxpy.reductions.solvers import utilities as cvxpy_utilities
 from cvxpy.reductions.solvers.conic_solvers.scip_conif import SCIP as _CvxpyScip
-from cvxpy import settings as cvxpy_settings
 from cvxpy.settings import PARAM_PROB
 
 from gstk.errors import GstkError
+from gstk.model.build import build_gap_feasibility_model, build_model
+from gstk.model.data import ModelData
+from gstk.model.gaps import gap_candidates_s, gap_lower_bound_s
 from gstk.model.specs import MaxContactGap, MinMaxGap, Spec
-from gstk.solution import Solution, Status
+from gstk.solution import Solution, Status, max_gap_by_satellite_s
 
 log = logging.getLogger(__name__)
 
@@ -258,8 +261,8 @@ def model_objective(model) -> Spec:
 
 
 def model_constraints(model) -> tuple[Spec, ...]:
-    """Return the constraint (and prefilter) specs a Model was built with."""
-    return tuple(getattr(model, "specs", None) or getattr(model, "constraint_specs", None) or ())
+    """Return the constraint specs a Model was built with (``Model.constraint_specs``)."""
+    return tuple(getattr(model, "constraint_specs", ()) or ())
 
 
 def gap_include_boundary(objective: Spec, constraints) -> bool:
@@ -271,17 +274,9 @@ def gap_include_boundary(objective: Spec, constraints) -> bool:
 
 
 def model_size(model) -> tuple[int, int]:
-    """Return (variables, constraint rows) of a Model."""
-    size = getattr(model, "size", None)
-    if isinstance(size, dict):
-        n_var = size.get("columns", size.get("variables", size.get("n_variables", 0)))
-        n_con = size.get("rows", size.get("constraints", size.get("n_constraints", 0)))
-        return int(n_var), int(n_con)
-    for attr in ("columns", "n_variables"):
-        if hasattr(size, attr):
-            return int(getattr(size, attr)), int(getattr(size, "rows", getattr(size, "n_constraints", 0)))
-    problem = model.problem
-    return (int(sum(v.size for v in problem.variables())), int(sum(c.size for c in problem.constraints)))
+    """Return (variables, constraint rows) of a Model, as SCIP receives it (``Model.size``)."""
+    size = getattr(model, "size", None) or {}
+    return int(size.get("n_variables", 0)), int(size.get("n_constraints", 0))
 
 
 def problem_dict(objective: Spec, constraints) -> dict:
@@ -302,15 +297,19 @@ def solve(model, *, time_limit_s: float | None = None, rel_gap: float | None = N
     time_limit_s : float, optional
         Wall-clock limit in seconds for SCIP (for the exact gap search: all its solves).
     rel_gap : float, optional
-        Stop when |primal - dual| / min(|primal|, |dual|) <= rel_gap (SCIP ``limits/gap``);
-        such a stop is reported OPTIMAL with its gap.
+        Stop when |primal - dual| / min(|primal|, |dual|) <= rel_gap (SCIP ``limits/gap``;
+        for the exact gap search: (hi - lo) / hi); such a stop is reported OPTIMAL with
+        its gap, which is |objective - bound| / |objective|.
     threads, seed : int
         SCIP LP threads (see :func:`scip_parameters`) and random seed shift.
     scip_params : dict, optional
         Extra SCIP parameters, e.g. ``{"limits/nodes": 1000}``; they override the above.
     warm_start : bool
-        Pass the current values of the model's cvxpy variables (e.g. a previous
-        solve's, or ones set by the caller) to SCIP as a partial start solution.
+        Give SCIP a start solution: ``Model.warm_start`` (variable name -> values) if
+        set, plus the current values of the model's cvxpy variables (a previous
+        solve's, or ones set by the caller).  Complete starts are added as a solution,
+        incomplete ones as a partial solution SCIP's ``completesol`` heuristic
+        finishes.  Not used by the exact gap search (each step is a new model).
 
     Returns
     -------
@@ -374,8 +373,6 @@ def _check_objective(model_value: float, recomputed: float, name: str) -> None:
 
 
 def _replace(solution: Solution, **changes) -> Solution:
-    from dataclasses import replace
-
     return replace(solution, **changes)
 
 
@@ -395,7 +392,8 @@ def solve_min_max_gap_exact(model, *, params: dict[str, Any], time_limit_s: floa
     1. Solve without gap rows: infeasible there means the other constraints
        conflict; otherwise the schedule gives the first ``hi``.  With boundary
        gaps, ``lo`` starts at the coverage bound (the longest stretch no contact
-       of some satellite covers).
+       of some satellite covers), or the tighter chain bound of
+       :func:`gstk.model.gaps.gap_lower_bound_s` under satellite exclusion.
     2. Probe L (1 + growth) for growth 0, 1/16, 1/8, ... up to the first feasible
        probe (L: the coverage bound), then bisect in value space while the
        candidates below ``hi`` are too many to list cheaply (O(n^2) pairs when
@@ -405,9 +403,6 @@ def solve_min_max_gap_exact(model, *, params: dict[str, Any], time_limit_s: floa
        alternate with tests of the candidate just below ``hi``: the optimum is
        usually found well before bisection alone would prove it.
     """
-    from gstk.model.build import build_gap_feasibility_model
-    from gstk.model.gaps import gap_candidates_s
-
     objective, constraints = model_objective(model), model_constraints(model)
     search = _GapSearch(model.data, constraints, objective.include_boundary, params, time_limit_s,
                         build=build_gap_feasibility_model)
@@ -415,7 +410,9 @@ def solve_min_max_gap_exact(model, *, params: dict[str, Any], time_limit_s: floa
     if best is None:
         return search.solution(model, objective, None, verdict)
     search.feasible(math.inf, best)
-    search.lo = search.coverage_s = coverage_lower_bound_s(model.data, objective.include_boundary)
+    search.lo = search.coverage_s = max(
+        coverage_lower_bound_s(model.data, objective.include_boundary),
+        gap_lower_bound_s(model.data, constraints, objective.include_boundary)[0])
     for growth in _GALLOP if search.lo > 0 else ():  # the bound is often tight or close: probe just above it
         probe = search.coverage_s * (1.0 + growth)
         if search.finished(rel_gap) or probe >= search.hi:
@@ -522,8 +519,6 @@ class _GapSearch:
 
     def actual_gap_s(self, x: np.ndarray) -> float:
         """Return the max gap (4) of selection ``x``."""
-        from gstk.solution import max_gap_by_satellite_s
-
         d = self.data
         gaps = max_gap_by_satellite_s(d.aos_s[x], d.los_s[x], d.satellite_of_contact[x], len(d.satellite_ids),
                                       d.sim_duration_s, include_boundary=self.include)
@@ -606,9 +601,6 @@ def optimize(contacts, problem, *, start=None, end=None, diagnose: bool = True, 
     >>> sol = optimize(contacts, problem, time_limit_s=60)  # doctest: +SKIP
     >>> sol.raise_for_status().cost_breakdown["total"]      # doctest: +SKIP
     """
-    from gstk.model.build import build_model
-    from gstk.model.data import ModelData
-
     data = ModelData.from_problem(contacts, problem, start=start, end=end)
     model = build_model(data, problem.objective, problem.constraints)
     solution = _replace(solve(model, **solver_options), problem=problem.spec_dicts())

@@ -195,6 +195,11 @@ def test_comparison_ratios_are_optimized_over_best_and_mean():
     assert mean["data_ratio"] == pytest.approx(400 / 150, rel=REL)
     assert mean["cost_ratio"] == pytest.approx(100 / 70, rel=REL)
     assert (ratios["n_infeasible"] == 1).all() and (ratios["n_feasible"] == 2).all()
+    assert (ratios["n_at_limit"] == 0).all()
+    limited = _results_table()
+    limited.loc[limited["allowed"] == "A", "status"] = "FEASIBLE"  # stopped by the time limit, still feasible
+    again = comparison_ratios(limited)
+    assert (again["n_at_limit"] == 1).all() and (again["n_feasible"] == 2).all()
     summary = comparison_summary(comparison_ratios(_results_table()))
     row = summary[summary["statistic"] == "best"].iloc[0]
     assert row["data_ratio_median"] == pytest.approx((2.0 + 1.5) / 2, rel=REL)

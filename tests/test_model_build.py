@@ -21,7 +21,7 @@ from gstk.verify import derived_sets, max_gap_s, recompute, verification_data
 
 from bruteforce import brute_force
 from instances import START, random_instance, random_tables
-from test_model_constraints import REL, same, solve_model
+from test_model_constraints import same, solve_model
 
 slow_ok = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -162,7 +162,7 @@ def test_dense_max_gap_matches_brute_force(seed, boundary, nested, n_sat):
         assert abs(value - truth.objective) <= 1e-3  # seconds; G is a float in hours
 
 
-def exact_min_max_gap(contacts, problem):
+def bisection_min_max_gap(contacts, problem):
     """The exact method: bisection over gap_candidates_s with feasibility models solved by SCIP."""
     data = ModelData.from_problem(contacts, problem)
     boundary = problem.objective.include_boundary
@@ -185,7 +185,7 @@ def test_exact_max_gap_search_matches_brute_force(seed, boundary, nested):
     extra = [specs.MaxProviders(count=1)] if seed % 2 else [specs.SatelliteContactExclusion()]
     problem = Problem(specs.MinMaxGap(include_boundary=boundary), extra, stations, providers, satellites)
     truth = brute_force(contacts, problem)
-    value = exact_min_max_gap(contacts, problem)
+    value = bisection_min_max_gap(contacts, problem)
     assert (value is not None) == truth.feasible
     if truth.feasible:
         assert abs(value - truth.objective) <= 1e-6
@@ -286,13 +286,12 @@ def test_bottleneck_chain_is_the_best_chain():
         assert abs(max_gap_s(a[chain], b[chain], 10_000.0) - value) <= 1e-9
 
 
-def window_solver(data, constraints):
+def window_solver(data, constraints, boundary):
     """A solve_window callback for exact_min_max_gap: cvxpy + SCIP on the provider-restricted data."""
     kept = [s for s in constraints if not isinstance(s, specs.MaxProviders)]
-    boundary = next((s.include_boundary for s in constraints if isinstance(s, specs.MinMaxGap)), True)
-    def solve_window(chosen, lower, upper, boundary=True):
+    def solve_window(chosen, lower, upper):
         sub = restrict_to_providers(data, [data.provider_ids[p] for p in chosen])
-        model = build_gap_window_model(sub, kept, lower, upper, solve_window.boundary)
+        model = build_gap_window_model(sub, kept, lower, upper, boundary)
         model.problem.solve(solver=cp.SCIP)
         if model.problem.status == "infeasible":
             return "infeasible", None, None
@@ -310,9 +309,8 @@ def test_exact_min_max_gap_over_provider_sets_matches_brute_force(seed, boundary
     problem = Problem(specs.MinMaxGap(include_boundary=boundary), extra, stations, providers, satellites)
     truth = brute_force(contacts, problem)
     data = ModelData.from_problem(contacts, problem)
-    solver = window_solver(data, problem.constraints)
-    solver.boundary = boundary
-    value, chosen, _ = exact_min_max_gap(data, problem.constraints, boundary, solver)
+    value, chosen, _ = exact_min_max_gap(data, problem.constraints, boundary,
+                                         window_solver(data, problem.constraints, boundary))
     assert (value is not None) == truth.feasible
     if truth.feasible:
         assert abs(value - truth.objective) <= 1e-3

@@ -122,9 +122,9 @@ def test_optimize_fills_problem_window_and_message():
 
 
 def big_instance():
-    return problem_of(3, S.MinMissionCost(),
-                      [S.SatelliteContactExclusion(), S.StationContactExclusion(), S.MinSatelliteDownlink(volume_bit=2e12)],
-                      n_satellites=5, n_stations=20, n_providers=5, n_contacts=2000, horizon_s=7 * 86_400.0)
+    constraints = [S.SatelliteContactExclusion(), S.StationContactExclusion(), S.MinSatelliteDownlink(volume_bit=2e12)]
+    return problem_of(3, S.MinMissionCost(), constraints, n_satellites=5, n_stations=20, n_providers=5,
+                      n_contacts=2000, horizon_s=7 * 86_400.0)
 
 
 def test_time_limit_keeps_incumbent_or_reports_no_solution():
@@ -323,3 +323,14 @@ def test_exact_gap_search_equals_dense_model_mid_size():
             exact, dense = optimize(contacts, exact_problem), optimize(contacts, dense_problem)
             assert exact.objective == pytest.approx(dense.objective, rel=REL, abs=ONE_MICROSECOND)
             assert math.isclose(exact.bound, exact.objective)
+
+
+@pytest.mark.parametrize("objective", [S.MaxMissionData(), S.MinMissionCost(), S.MinMaxGap(),
+                                       S.MinMaxGap(include_boundary=False, form="dense")])
+def test_every_contact_prefiltered(objective):
+    # regression: a model without contacts (cvxpy's constant solver, or x in no row) is optimal, not ERROR
+    contacts, problem = problem_of(0, objective, [S.MinContactDuration(duration_s=1e6)], n_contacts=4)
+    sol = optimize(contacts, problem)
+    assert sol.status is Status.OPTIMAL and sol.contacts.empty
+    expected = 86_400.0 if objective == S.MinMaxGap() else 0.0  # boundary gaps: nothing taken waits T_sim
+    assert sol.objective == expected

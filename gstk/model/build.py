@@ -29,7 +29,8 @@ import cvxpy as cp
 import numpy as np
 
 from gstk.model import constraints as cons
-from gstk.model import gaps, linking
+from gstk.model import dense, gaps
+from gstk.model import linking as links
 from gstk.model.data import ModelData
 from gstk.model.objectives import OBJECTIVES
 from gstk.model.specs import MaxContactGap, MinMaxGap, MinMissionCost, Spec, StationContactExclusion
@@ -92,25 +93,26 @@ def _station_linked(spec: Spec) -> bool:
 
 def paper_linking_rows(data: ModelData, v: Variables) -> dict[str, list]:
     """Return the paper's aggregated rows of (5)-(7)."""
-    return {"contact_station_link": linking.contact_station_link_aggregated(data, v),
-            "station_provider_link": linking.station_provider_link_aggregated(data, v),
-            "contact_licence_link": linking.contact_licence_link_aggregated(data, v)}
+    return {"contact_station_link": links.contact_station_link_aggregated(data, v),
+            "station_provider_link": links.station_provider_link_aggregated(data, v),
+            "contact_licence_link": links.contact_licence_link_aggregated(data, v)}
 
 
-def linking_rows(data: ModelData, v: Variables, specs: tuple[Spec, ...], used: set[str]) -> dict[str, list]:
+def linking_rows(data: ModelData, v: Variables, specs: tuple[Spec, ...], used: set[str],
+                 idle: bool | None = None) -> dict[str, list]:
     """Return the disaggregated rows of (5)-(7) the model needs, given the variable families ``used``.
 
     (7) only when w is used (the cost objective), (6) when z is, (5) when y or
     z is; x_c <= y_s rows implied by station clique rows are left out.
     """
-    idle = linking.idle_rows_needed(specs)
+    idle = links.idle_rows_needed(specs) if idle is None else idle
     cliques = any(isinstance(s, StationContactExclusion) and s.form == "clique" for s in specs)
     implied = cons.station_link_implied(data) if cliques else None
     link_y = bool(used & {"y", "z"})
     return {
-        "contact_station_link": linking.contact_station_link(data, v, implied=implied, idle=idle) if link_y else [],
-        "station_provider_link": linking.station_provider_link(data, v, idle=idle) if "z" in used else [],
-        "contact_licence_link": linking.contact_licence_link(data, v, idle=idle) if "w" in used else [],
+        "contact_station_link": links.contact_station_link(data, v, implied=implied, idle=idle) if link_y else [],
+        "station_provider_link": links.station_provider_link(data, v, idle=idle) if "z" in used else [],
+        "contact_licence_link": links.contact_licence_link(data, v, idle=idle) if "w" in used else [],
     }
 
 
@@ -121,7 +123,7 @@ def _families_used(v: Variables, expressions) -> set[str]:
 
 
 def build_model(data: ModelData, objective: Spec, constraints: Iterable[Spec] = (), *,
-                linking: str = "disaggregated") -> Model:
+                linking: str = "disaggregated", compact: bool = True) -> Model:
     """Return the model of ``objective`` under ``constraints`` (prefilter specs are skipped).
 
     Parameters
@@ -134,13 +136,17 @@ def build_model(data: ModelData, objective: Spec, constraints: Iterable[Spec] = 
         Constraint specs; prefilters are ignored (``data`` already applied them).
     linking : {'disaggregated', 'aggregated'}
         Form of (5)-(7); 'aggregated' is the paper's.
+    compact : bool
+        Link y, z, w only where an objective term or constraint uses them, and
+        add capacity-cover rows to (8)/(9) under the cost objective (default).
+        False builds every linking row of formulation §3 (for benchmarks).
     """
     if isinstance(objective, MinMaxGap) and objective.form == "exact":
         model = build_gap_feasibility_model(data, constraints, math.inf, objective.include_boundary,
                                             linking=linking)
         model.objective, model.gap_search = objective, True
         return model
-    return _assemble(data, objective, tuple(constraints), linking=linking)
+    return _assemble(data, objective, tuple(constraints), linking=linking, compact=compact)
 
 
 def build_gap_feasibility_model(data: ModelData, constraints: Iterable[Spec], gap_s: float,
@@ -205,7 +211,7 @@ def _dominated_gap(spec: Spec, gap_s: float, include_boundary: bool) -> bool:
 
 
 def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], *, linking: str,
-              window: tuple[float, float, bool] | None = None) -> Model:
+              window: tuple[float, float, bool] | None = None, compact: bool = True) -> Model:
     """Return the Model of an objective (None: zero) and constraint specs.
 
     Variables -> linking (5)-(7) -> constraints -> objective.  With
@@ -221,16 +227,16 @@ def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], 
     dense_gap = isinstance(objective, MinMaxGap)
     v = variables(data)
     if dense_gap:
-        v.extras.update(gaps.dense_gap_variables(data, objective.include_boundary))
+        v.extras.update(dense.dense_gap_variables(data, objective.include_boundary))
     if window is not None:
         v.extras["G"] = cp.Variable(nonneg=True, name="G")
     rows: dict[str, list] = {name: [] for name in _LINKS}
-    cover = isinstance(objective, MinMissionCost) and linking == "disaggregated"
+    cover = isinstance(objective, MinMissionCost) and linking == "disaggregated" and compact
     for spec in specs:
         if not _station_linked(spec):
             rows.setdefault(spec.builder, []).extend(constraint_rows(data, v, spec, cover=cover))
     if dense_gap:
-        rows["max_gap_successor"] = gaps.max_gap_successor(data, v, include_boundary=objective.include_boundary)
+        rows["max_gap_successor"] = dense.max_gap_successor(data, v, include_boundary=objective.include_boundary)
     if window is not None:
         lower, upper, boundary = window
         rows["max_gap_window"] = gaps.max_gap_window(data, v, lower_s=lower, upper_s=upper, include_boundary=boundary)
@@ -238,7 +244,7 @@ def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], 
     expression, sense, scale = OBJECTIVES[objective.builder] if objective is not None else (None, "min", 1.0)
     target = (0.0 * cp.sum(v.x) if data.n_contacts else cp.Constant(0.0)) if expression is None \
         else expression(data, v)  # a zero objective still names x, so SCIP sees every contact
-    used = _families_used(v, [target, *(c for group in rows.values() for c in group)])
+    used = _families_used(v, [target, *(c for group in rows.values() for c in group)]) if compact else {"y", "z", "w"}
     link_station = bool(used & {"y", "z"}) or linking == "aggregated"
     for spec in specs:
         if _station_linked(spec):
@@ -246,7 +252,7 @@ def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], 
     if linking == "aggregated":
         rows.update(paper_linking_rows(data, v))
     else:
-        rows.update(linking_rows(data, v, specs, used | ({"y"} if link_station else set())))
+        rows.update(linking_rows(data, v, specs, used | ({"y"} if link_station else set()), idle=not compact or None))
     goal = cp.Maximize(target) if sense == "max" else cp.Minimize(target)
     problem = cp.Problem(goal, [c for group in rows.values() for c in group])
     size = model_size(problem)

@@ -11,7 +11,6 @@ The max-gap rows (13) are in :mod:`gstk.model.gaps`.
 """
 from __future__ import annotations
 
-import math
 
 import cvxpy as cp
 import numpy as np

@@ -11,8 +11,9 @@ The exact min-max-gap method of gstk (formulation §5) is a search over the
 finite set :func:`gap_candidates_s`: the optimum is one of them, and
 "max gap <= G" is the feasibility model of :func:`max_contact_gap` (13),
 monotone in G.  :func:`search_min_max_gap` runs that search with any
-feasibility oracle; :func:`max_gap_successor` is the paper-faithful O(n^2)
-model used as a reference.
+feasibility oracle; :func:`exact_min_max_gap` decomposes over provider sets
+and solves one window model (:func:`max_gap_window`) per set.  The
+paper-faithful O(n^2) successor model is in :mod:`gstk.model.dense`.
 """
 from __future__ import annotations
 
@@ -143,72 +144,6 @@ def _boundary_rows(data: ModelData, v: Variables, members: np.ndarray, k: int, w
         t = cp.Variable(name=f"unsatisfiable_max_contact_gap_{which}_{data.satellite_ids[k]}")
         return [t >= 1, t <= 0]
     return [cp.sum(v.x[members]) >= 1]
-
-
-# --------------------------------------------------------------------------- dense model of (4)
-def successor_pairs(data: ModelData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (i, j, between) for every ordered pair of one satellite with a_j > a_i and a_j - b_i > 0.
-
-    ``between`` is a sparse (pairs x contacts) matrix marking the contacts m
-    with a_i < a_m < a_j.
-    """
-    I, J, B = [], [], []
-    for idx in satellite_orders(data.satellite_of_contact, data.aos_s, data.los_s, len(data.satellite_ids)):
-        a, b = data.aos_s[idx], data.los_s[idx]
-        lo = np.searchsorted(a, a, side="right")
-        pi, pj = _ranges(lo, np.full(len(a), len(a)))
-        keep = a[pj] - b[pi] > TIME_TOL_S
-        pi, pj = pi[keep], pj[keep]
-        I.append(idx[pi]), J.append(idx[pj])
-        B.append(_window_rows(idx, pi, lo[pi], np.searchsorted(a, a[pj], side="left"), data.n_contacts))
-    if not I:
-        return np.empty(0, int), np.empty(0, int), sp.csr_matrix((0, data.n_contacts))
-    return np.concatenate(I), np.concatenate(J), sp.vstack(B).tocsr()
-
-
-def dense_gap_variables(data: ModelData, include_boundary: bool = True) -> dict[str, cp.Variable]:
-    """Return the extra variables of the dense model (4): G (hours), successor u, first f, last l, empty e."""
-    n_pairs = len(successor_pairs(data)[0])
-    extras = {"G": cp.Variable(nonneg=True, name="G"), "u": cp.Variable(n_pairs, boolean=True, name="u")}
-    if include_boundary:
-        extras["f"] = cp.Variable(data.n_contacts, boolean=True, name="f")
-        extras["l"] = cp.Variable(data.n_contacts, boolean=True, name="l")
-        extras["e"] = cp.Variable(len(data.satellite_ids), boolean=True, name="e")
-    return extras
-
-
-def max_gap_successor(data: ModelData, v: Variables, *, include_boundary: bool = True) -> list[cp.Constraint]:
-    """Eq. (4), the paper's dense successor model (corrected): G >= (a_j - b_i) u_ij.
-
-    u_ij >= x_i + x_j - 1 - sum_{a_i < a_m < a_j} x_m for every ordered pair of
-    one satellite's contacts (O(n^2) binaries; u_ij = 1 when j is i's
-    successor).  With boundary gaps: first f_j >= x_j - sum_{a_m < a_j} x_m with
-    G >= a_j f_j; last l_j >= x_j - sum_{b_m > b_j} x_m with G >= (T_sim - b_j) l_j;
-    empty e_k >= 1 - sum_{C_k} x with G >= T_sim e_k.  G is in hours.
-    """
-    G, u, unit = v.extras["G"], v.extras["u"], MODEL_TIME_UNIT_S
-    i, j, between = successor_pairs(data)
-    rows = []
-    if len(i):
-        rows += [u >= v.x[i] + v.x[j] - 1 - between @ v.x,
-                 cp.multiply((data.aos_s[j] - data.los_s[i]) / unit, u) <= G]
-    if include_boundary:
-        rows += _dense_boundary_rows(data, v)
-    return rows
-
-
-def _dense_boundary_rows(data: ModelData, v: Variables) -> list[cp.Constraint]:
-    """Return the first-, last- and no-contact rows of the dense model (4)."""
-    G, f, l, e, unit = v.extras["G"], v.extras["f"], v.extras["l"], v.extras["e"], MODEL_TIME_UNIT_S
-    T, k, a, b = data.sim_duration_s, data.satellite_of_contact, data.aos_s, data.los_s
-    same = k[:, None] == k[None, :]
-    earlier = sp.csr_matrix(same & (a[None, :] < a[:, None]), dtype=float)
-    later_end = sp.csr_matrix(same & (b[None, :] > b[:, None]), dtype=float)
-    rows = [T / unit * e <= G, e >= 1 - data.contacts_of_satellite @ v.x] if data.n_contacts else [T / unit <= G]
-    if data.n_contacts:
-        rows += [f >= v.x - earlier @ v.x, cp.multiply(a / unit, f) <= G,
-                 l >= v.x - later_end @ v.x, cp.multiply((T - b) / unit, l) <= G]
-    return rows
 
 
 def max_gap_window(data: ModelData, v: Variables, *, lower_s: float, upper_s: float,

@@ -16,7 +16,7 @@ import cvxpy as cp
 import numpy as np
 
 from gstk.model.data import ModelData
-from gstk.model.specs import RequiredProvider, RequiredStation, Spec, StationCount
+from gstk.model.specs import RequiredProvider, RequiredStation, StationCount
 from gstk.model.variables import Variables
 
 

@@ -1,0 +1,333 @@
+"""Benchmark gstk's integer programs against the paper-faithful dense model on the same SCIP.
+
+Instance (fixed seed): satellites sampled from the shared Celestrak snapshot
+(``gstk.scenarios.sample_satellites``: perigee and apogee in 300-1 000 km,
+mega-constellations excluded) as nested prefixes of one seeded draw, so the
+5-satellite set contains the 1-satellite set; all 104 stations of the bundled
+catalog, every status (so all six providers take part, as in the paper's
+Table 3; Azure's five sites are decommissioned today), one antenna each;
+SGP4 contacts over 7 days from 2025-03-11; Table 1 prices and rates from
+``gstk.scenarios.draw_prices`` with the same seed.
+
+Problems (paper §3):
+
+* max-data: (3) with at most 3 providers (14), d_min = 180 s (15), station and
+  satellite exclusion (11), (12), and a monthly cost cap (10): non-binding
+  (``--cap-usd``, default 1e9 $/month, the issue's reference point) and, in the
+  lever study, binding (25 000 $/month per satellite);
+* min-cost: (2) with a per-satellite downlink of 100 GB in every 24 h window
+  stepped hourly (9), exclusions, d_min = 180 s;
+* min-max-gap: (4) with boundary gaps under the max-data constraints, solved
+  exactly by a window model per provider set (gstk.model.gaps).
+
+"paper" is the paper-faithful dense model: pairwise exclusion rows and the
+aggregated linking rows sum_{c in C_s} x_c <= |C_s| y_s.  Both run through
+``gstk.solve.solve`` on the same SCIP in the same process, with the same
+time limit; a ratio is printed as ">= limit/ours" when the paper model hits it.
+
+Run ``python benchmarks/bench_solve.py`` (full: 1, 5, 10 satellites, growth to
+20, lever study; tens of minutes) or ``--quick`` (1 and 5 satellites).
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import os
+import time
+import warnings
+
+import cvxpy as cp
+import numpy as np
+import pandas as pd
+
+from gstk.contacts import compute_contacts
+from gstk.datasets import shared_tle_path
+from gstk.model import specs
+from gstk.model.build import build_gap_window_model, build_model, restrict_to_providers
+from gstk.model.data import ModelData
+from gstk.model.gaps import exact_min_max_gap, gap_lower_bound_s, provider_choices, satellite_orders
+from gstk.problem import Problem
+from gstk.satellites import load_satellites
+from gstk.scenarios import draw_prices, sample_satellites
+from gstk.solve import solve
+from gstk.stations import load_stations
+
+START, DAYS, D_MIN_S = pd.Timestamp("2025-03-11T00:00:00Z"), 7, 180.0
+DAILY_DOWNLINK_BIT = 8e11  # 100 GB per satellite per 24 h window
+BINDING_CAP_USD_PER_SATELLITE = 25_000.0
+ALL_STATUSES = specs.StationStatus(statuses=specs.STATUSES)
+#: SCIP settings measured in the lever study: skip the clique and vbounds start heuristics (seconds
+#: each on 25k binaries, useless when the root LP is integral), skip probing and symmetry detection in
+#: presolve, and start with the dual simplex.
+TUNED = {"heuristics/clique/freq": -1, "heuristics/vbounds/freq": -1, "propagating/probing/maxprerounds": 0,
+         "misc/usesymmetry": 0, "lp/initalgorithm": "d"}
+
+
+# --------------------------------------------------------------------------- instance
+@dataclasses.dataclass
+class Instance:
+    contacts: pd.DataFrame
+    stations: pd.DataFrame
+    providers: pd.DataFrame
+    satellites: pd.DataFrame
+
+
+def load_instance(max_satellites: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Return (contacts of all sampled satellites, stations, satellite ids in draw order)."""
+    catalog = load_satellites(shared_tle_path())
+    sample = sample_satellites(catalog, max_satellites, seed=seed)
+    order = np.random.default_rng(seed).permutation(len(sample))
+    stations = load_stations(status=None)
+    t0 = time.perf_counter()
+    contacts = compute_contacts(sample, stations, START, START + pd.Timedelta(days=DAYS), progress=False)
+    print(f"contacts: {len(contacts)} windows for {len(sample)} satellites x {len(stations)} stations "
+          f"({(contacts['duration_s'] >= D_MIN_S).sum()} >= {D_MIN_S:.0f} s) in {time.perf_counter() - t0:.1f} s")
+    return contacts, stations, [sample.satellite_id[i] for i in order]
+
+
+def instance(contacts: pd.DataFrame, stations: pd.DataFrame, ids: list[str], seed: int) -> Instance:
+    mine = contacts[contacts["satellite_id"].isin(ids)].reset_index(drop=True)
+    mine.attrs.update(contacts.attrs)
+    priced, providers, satellites = draw_prices(stations, ids, seed=seed)
+    return Instance(mine, priced, providers, satellites)
+
+
+def max_data(inst: Instance, cap_usd: float, pairwise: bool = False) -> Problem:
+    form = "pairwise" if pairwise else "clique"
+    return Problem(specs.MaxMissionData(), [
+        ALL_STATUSES, specs.MinContactDuration(D_MIN_S), specs.MaxProviders(3), specs.MaxMonthlyCost(usd=cap_usd),
+        specs.StationContactExclusion(form=form), specs.SatelliteContactExclusion(form=form),
+    ], inst.stations, inst.providers, inst.satellites)
+
+
+def min_cost(inst: Instance, pairwise: bool = False) -> Problem:
+    form = "pairwise" if pairwise else "clique"
+    return Problem(specs.MinMissionCost(), [
+        ALL_STATUSES, specs.MinContactDuration(D_MIN_S), specs.MinSatelliteDownlink(volume_bit=DAILY_DOWNLINK_BIT),
+        specs.StationContactExclusion(form=form), specs.SatelliteContactExclusion(form=form),
+    ], inst.stations, inst.providers, inst.satellites)
+
+
+# --------------------------------------------------------------------------- runs
+def run(model, time_limit_s: float, params: dict | None = None) -> dict:
+    """Solve with gstk.solve and return one result row."""
+    t0 = time.perf_counter()
+    sol = solve(model, time_limit_s=time_limit_s, scip_params=dict(params or {}))
+    return {"status": sol.status.value, "objective": sol.objective, "bound": sol.bound, "gap": sol.gap,
+            "build_s": model.build_time_s, "solve_s": sol.solve_time_s, "wall_s": time.perf_counter() - t0,
+            "rows": model.size["n_constraints"], "cols": model.size["n_variables"], "nnz": model.size["nonzeros"]}
+
+
+def ours_and_paper(inst: Instance, make, time_limit_s: float, paper: bool = True) -> tuple[dict, dict | None]:
+    problem = make(inst)
+    data = ModelData.from_problem(inst.contacts, problem)
+    ours = run(build_model(data, problem.objective, problem.constraints), time_limit_s, TUNED)
+    if not paper:
+        return ours, None
+    faithful = make(inst, pairwise=True)
+    dense = build_model(data, faithful.objective, faithful.constraints, linking="aggregated")
+    return ours, run(dense, time_limit_s)
+
+
+def fmt(value, unit: str) -> str:
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return "-"
+    scale = {"PB": 8e15, "k$": 1e3, "h": 3600.0}[unit]
+    return f"{value / scale:,.4f} {unit}" if unit != "k$" else f"{value / scale:,.1f} {unit}"
+
+
+def print_row(label: str, r: dict, unit: str) -> None:
+    gap = "-" if r["gap"] is None else f"{100 * r['gap']:.2f}%"
+    print(f"  {label:<7} {r['status']:<11} obj {fmt(r['objective'], unit):>16}  bound {fmt(r['bound'], unit):>16}"
+          f"  gap {gap:>7}  build {r['build_s']:6.2f} s  solve {r['solve_s']:7.2f} s"
+          f"  [{r['rows']} rows, {r['cols']} cols, {r['nnz']} nnz]")
+
+
+def speedup(ours: dict, paper: dict, limit_s: float) -> str:
+    bound = paper["status"] != "OPTIMAL"
+    return f"{'>= ' if bound else ''}{(limit_s if bound else paper['solve_s']) / max(ours['solve_s'], 1e-9):.1f}x"
+
+
+# --------------------------------------------------------------------------- min-max gap (4)
+def exact_gap(inst: Instance, time_limit_s: float) -> dict:
+    """Exact (4): lower bound per provider set, then one window model per set (gstk.model.gaps)."""
+    problem = max_data(inst, 1e9).with_changes(objective=specs.MinMaxGap())
+    data = ModelData.from_problem(inst.contacts, problem)
+    kept = [s for s in problem.constraints if not isinstance(s, specs.MaxProviders)]
+    t0, stats = time.perf_counter(), {"solves": 0, "build_s": 0.0}
+
+    def solve_window(chosen, lower, upper):
+        sub = restrict_to_providers(data, [data.provider_ids[p] for p in chosen])
+        model = build_gap_window_model(sub, kept, lower, upper, True)
+        remaining = time_limit_s - (time.perf_counter() - t0)
+        sol = solve(model, time_limit_s=max(remaining, 1.0))
+        stats["solves"] += 1
+        stats["build_s"] += model.build_time_s
+        status = sol.status.value
+        if status == "OPTIMAL":
+            return "optimal", sol.objective, None
+        return ("infeasible", None, None) if status == "INFEASIBLE" else (status, None, None)
+
+    lower = gap_lower_bound_s(data, problem.constraints, True)[0]
+    value, chosen, _ = exact_min_max_gap(data, problem.constraints, True, solve_window)
+    return {"lower_s": lower, "optimum_s": value, "providers": None if chosen is None else
+            [data.provider_ids[p] for p in chosen], "wall_s": time.perf_counter() - t0, **stats}
+
+
+# --------------------------------------------------------------------------- levers
+def greedy_schedule(data: ModelData, cap_usd: float) -> np.ndarray:
+    """A feasible max-data schedule: best 3 providers by volume, then contacts by volume, skipping conflicts."""
+    provider = data.provider_of_station[data.station_of_contact]
+    volume = np.bincount(provider, weights=data.volume_bit, minlength=len(data.provider_ids))
+    allowed = np.isin(provider, np.argsort(-volume)[:3])
+    busy_station = [[] for _ in data.station_ids]
+    busy_satellite = [[] for _ in data.satellite_ids]
+    taken = np.zeros(data.n_contacts, bool)
+    monthly, stations_used = 0.0, set()
+    per_contact = 2_629_800.0 / data.sim_duration_s * data.contact_cost_usd
+    for c in np.argsort(-data.volume_bit):
+        if not allowed[c]:
+            continue
+        s, k, a, b = data.station_of_contact[c], data.satellite_of_contact[c], data.aos_s[c], data.los_s[c]
+        extra = per_contact[c] + (0.0 if s in stations_used else data.monthly_cost_usd[s])
+        if monthly + extra > cap_usd:
+            continue
+        if any(a < bb and aa < b for aa, bb in busy_station[s]) or any(a < bb and aa < b for aa, bb in busy_satellite[k]):
+            continue
+        taken[c] = True
+        busy_station[s].append((a, b)), busy_satellite[k].append((a, b))
+        monthly += extra
+        stations_used.add(s)
+    return taken
+
+
+def decomposed_max_data(inst: Instance, cap_usd: float, time_limit_s: float) -> dict:
+    """Max data by provider sets: per-set bound = sum over satellites of their best non-overlapping volume.
+
+    Sets are solved best bound first; a set whose bound cannot beat the incumbent is skipped.
+    """
+    problem = max_data(inst, cap_usd)
+    data = ModelData.from_problem(inst.contacts, problem)
+    kept = [s for s in problem.constraints if not isinstance(s, specs.MaxProviders)]
+    provider = data.provider_of_station[data.station_of_contact]
+    bounds = []
+    for chosen in provider_choices(data, problem.constraints):
+        total = 0.0
+        for idx in satellite_orders(data.satellite_of_contact, data.aos_s, data.los_s, len(data.satellite_ids)):
+            idx = idx[np.isin(provider[idx], chosen)]
+            total += best_interval_volume(data.aos_s[idx], data.los_s[idx], data.volume_bit[idx])
+        bounds.append((total * data.surrogate_scale, chosen))
+    bounds.sort(key=lambda t: -t[0])
+    t0, best, solved, build_s, solve_s = time.perf_counter(), -np.inf, 0, 0.0, 0.0
+    for bound, chosen in bounds:
+        if bound <= best * (1 + 1e-9):
+            continue
+        sub = restrict_to_providers(data, [data.provider_ids[p] for p in chosen])
+        model = build_model(sub, problem.objective, kept)
+        r = run(model, max(time_limit_s - (time.perf_counter() - t0), 1.0), TUNED)
+        solved, build_s, solve_s = solved + 1, build_s + r["build_s"], solve_s + r["solve_s"]
+        if r["status"] == "OPTIMAL" and r["objective"] > best:
+            best = r["objective"]
+        elif r["status"] not in ("OPTIMAL", "INFEASIBLE"):
+            return {"objective": None, "sets": len(bounds), "solved": solved, "wall_s": time.perf_counter() - t0,
+                    "build_s": build_s, "solve_s": solve_s}
+    return {"objective": best, "sets": len(bounds), "solved": solved, "wall_s": time.perf_counter() - t0,
+            "build_s": build_s, "solve_s": solve_s}
+
+
+def best_interval_volume(a: np.ndarray, b: np.ndarray, v: np.ndarray) -> float:
+    """Return the largest total volume of pairwise non-overlapping contacts (weighted interval scheduling)."""
+    order = np.argsort(b, kind="stable")
+    a, b, v = a[order], b[order], v[order]
+    before = np.searchsorted(b, a, side="right")
+    best = np.zeros(len(a) + 1)
+    for i in range(len(a)):
+        best[i + 1] = max(best[i], best[before[i]] + v[i])
+    return float(best[-1])
+
+
+def lever_study(inst: Instance, time_limit_s: float) -> None:
+    n = len(inst.satellites)
+    print(f"\nLever study: max-data, {n} satellites (each row changes one thing from the row above)")
+    for label, cap in (("non-binding cap", 1e9), ("binding cap", BINDING_CAP_USD_PER_SATELLITE * n)):
+        problem = max_data(inst, cap)
+        data = ModelData.from_problem(inst.contacts, problem)
+        print(f" {label} (B_month = {cap:,.0f} $):")
+        rows = [
+            ("straightforward clique model (all links), default SCIP",
+             build_model(data, problem.objective, problem.constraints, compact=False), {}, None),
+            ("compact model (only used links), default SCIP",
+             build_model(data, problem.objective, problem.constraints), {}, None),
+            ("compact model, tuned SCIP", build_model(data, problem.objective, problem.constraints), TUNED, None),
+            ("compact model, tuned SCIP, greedy warm start",
+             build_model(data, problem.objective, problem.constraints), TUNED, greedy_schedule(data, cap)),
+        ]
+        for name, model, params, start in rows:
+            if start is not None:
+                model.warm_start = {"x": start.astype(float)}
+            r = run(model, time_limit_s, params)
+            gap = "-" if r["gap"] is None else f"{100 * r['gap']:.2f}%"
+            print(f"   {name:<58} {r['status']:<9} {fmt(r['objective'], 'PB'):>14} gap {gap:>7}"
+                  f"  build {r['build_s']:5.2f} s  solve {r['solve_s']:7.2f} s  [{r['rows']} rows, {r['nnz']} nnz]")
+        d = decomposed_max_data(inst, cap, time_limit_s)
+        print(f"   {'decomposition over the ' + str(d['sets']) + ' provider sets, bound-pruned':<58} "
+              f"{'OPTIMAL' if d['objective'] is not None else 'LIMIT':<9} {fmt(d['objective'], 'PB'):>14}"
+              f"             build {d['build_s']:5.2f} s  solve {d['solve_s']:7.2f} s  ({d['solved']} sets solved)")
+
+
+# --------------------------------------------------------------------------- main
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="1 and 5 satellites only, no growth table")
+    parser.add_argument("--time-limit", type=float, default=300.0, help="SCIP limit per solve, s")
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--cap-usd", type=float, default=1e9, help="monthly cap of the max-data table")
+    parser.add_argument("--no-levers", action="store_true")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore", UserWarning)
+    logging.basicConfig(level=logging.WARNING)
+    sizes = (1, 5) if args.quick else (1, 5, 10)
+    growth = () if args.quick else (1, 5, 10, 20)
+    print(f"bench_solve: seed {args.seed}, time limit {args.time_limit:.0f} s, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}, SCIP via cvxpy {cp.__version__}")
+    contacts, stations, order = load_instance(max(sizes + growth), args.seed)
+    limit = args.time_limit
+
+    for title, make, unit in (
+            (f"max-data (B_month = {args.cap_usd:,.0f} $)", lambda i, pairwise=False: max_data(i, args.cap_usd, pairwise), "PB"),
+            (f"min-cost ({DAILY_DOWNLINK_BIT / 8e9:.0f} GB per satellite per 24 h)", min_cost, "k$")):
+        print(f"\n{title}: gstk (compact clique model, tuned SCIP) vs paper (pairwise, aggregated links)")
+        for n in sizes:
+            inst = instance(contacts, stations, order[:n], args.seed)
+            n_contacts = int((inst.contacts["duration_s"] >= D_MIN_S).sum())
+            print(f" {n} satellite(s), {n_contacts} contacts >= {D_MIN_S:.0f} s:")
+            ours, paper = ours_and_paper(inst, make, limit)
+            print_row("gstk", ours, unit)
+            print_row("paper", paper, unit)
+            print(f"  speed-up (solve time, paper / gstk): {speedup(ours, paper, limit)}")
+
+    print("\nmin-max-gap (4), boundary gaps, max-data constraints: exact = lower bound per provider set "
+          "+ one window MILP per set")
+    for n in sizes:
+        inst = instance(contacts, stations, order[:n], args.seed)
+        g = exact_gap(inst, limit)
+        print(f" {n} satellite(s): optimum {fmt(g['optimum_s'], 'h')} (lower bound {fmt(g['lower_s'], 'h')}) "
+              f"with {g['providers']}, {g['solves']} window solves, total {g['wall_s']:.1f} s "
+              f"(build {g['build_s']:.1f} s)")
+
+    if growth:
+        print("\nGrowth, max-data (gstk, tuned SCIP):")
+        for n in growth:
+            inst = instance(contacts, stations, order[:n], args.seed)
+            r = run(build_model(ModelData.from_problem(inst.contacts, max_data(inst, args.cap_usd)),
+                                specs.MaxMissionData(), max_data(inst, args.cap_usd).constraints), limit, TUNED)
+            print(f"  {n:>2} satellites: {r['status']:<9} {fmt(r['objective'], 'PB'):>14}  build {r['build_s']:5.2f} s"
+                  f"  solve {r['solve_s']:7.2f} s  [{r['rows']} rows, {r['cols']} cols, {r['nnz']} nnz]")
+
+    if not args.no_levers:
+        lever_study(instance(contacts, stations, order[:max(sizes)], args.seed), limit)
+
+
+if __name__ == "__main__":
+    main()
