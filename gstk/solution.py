@@ -464,6 +464,8 @@ def format_bits(bits: float | None) -> str:
     """Return '4.5 TB' / '12.3 GB' text (1 TB = 1e12 bytes)."""
     if bits is None or not math.isfinite(bits):
         return "n/a"
+    if abs(bits) >= 1000 * BITS_PER_TB:
+        return f"{bits / BITS_PER_TB:,.0f} TB"
     if abs(bits) >= BITS_PER_TB:
         return f"{bits / BITS_PER_TB:.3g} TB"
     return f"{bits / BITS_PER_GB:.3g} GB"

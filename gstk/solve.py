@@ -13,14 +13,16 @@ Two details of cvxpy 1.9's SCIP interface shape this module:
   cvxpy's own SCIP chain (``get_problem_data`` / ``unpack_results``, reusing the
   compilation cached by ``build_model``) but makes the SCIP call with
   :class:`_Scip`, a subclass that keeps a handle on the live PySCIPOpt model and
-  passes the current values of the cvxpy variables to SCIP as a partial
-  solution (SCIP's ``completesol`` heuristic finishes it);
+  passes the current values of the cvxpy variables to SCIP as a start solution
+  (a partial one, finished by SCIP's ``completesol`` heuristic, when some
+  values are unset);
 * the objective reaches SCIP negated for maximization and without its constant
   term; :func:`run_scip` undoes both for the bound.
 
 The exact min-max-gap objective (4) is solved by a search over the finite set
 of candidate gap values (:func:`solve_min_max_gap_exact`), each step a
-feasibility MILP of the coverage form of (13).
+feasibility MILP of the coverage form of (13).  :func:`optimize` is the one-call
+entry point; on an infeasible result it asks :mod:`gstk.diagnose` why.
 """
 from __future__ import annotations
 
@@ -395,7 +397,7 @@ def solve_min_max_gap_exact(model, *, params: dict[str, Any], time_limit_s: floa
        of some satellite covers), or the tighter chain bound of
        :func:`gstk.model.gaps.gap_lower_bound_s` under satellite exclusion.
     2. Probe L (1 + growth) for growth 0, 1/16, 1/8, ... up to the first feasible
-       probe (L: the coverage bound), then bisect in value space while the
+       probe (L: that lower bound), then bisect in value space while the
        candidates below ``hi`` are too many to list cheaply (O(n^2) pairs when
        ``hi`` is near T_sim).
     3. List the candidates in (lo, hi] and bisect on them until the one below
@@ -410,11 +412,11 @@ def solve_min_max_gap_exact(model, *, params: dict[str, Any], time_limit_s: floa
     if best is None:
         return search.solution(model, objective, None, verdict)
     search.feasible(math.inf, best)
-    search.lo = search.coverage_s = max(
+    search.lo = search.lower_bound_s = max(
         coverage_lower_bound_s(model.data, objective.include_boundary),
         gap_lower_bound_s(model.data, constraints, objective.include_boundary)[0])
     for growth in _GALLOP if search.lo > 0 else ():  # the bound is often tight or close: probe just above it
-        probe = search.coverage_s * (1.0 + growth)
+        probe = search.lower_bound_s * (1.0 + growth)
         if search.finished(rel_gap) or probe >= search.hi:
             break
         if not search.step(probe):
@@ -474,7 +476,7 @@ def longest_uncovered_s(aos_s: np.ndarray, los_s: np.ndarray, sim_duration_s: fl
     return float(max(a[0], sim_duration_s - reach[-1], np.max(holes, initial=0.0), 0.0))
 
 
-#: Probes of the exact gap search above the coverage bound L: L (1 + growth) until one is feasible.
+#: Probes of the exact gap search above its starting lower bound L: L (1 + growth) until one is feasible.
 _GALLOP = (0.0, 1 / 16, 1 / 8, 1 / 4, 1 / 2, 1.0, 2.0, 4.0)
 #: Largest number of (i, j) pairs the candidate list may enumerate before the search lists it.
 _MAX_CANDIDATE_PAIRS = 2_000_000
@@ -489,7 +491,7 @@ class _GapSearch:
         self.deadline = None if time_limit_s is None else time.perf_counter() + float(time_limit_s)
         self.lo, self.lo_strict, self.hi, self.best = 0.0, False, math.inf, None
         self.last_infeasible: float | None = None
-        self.coverage_s = 0.0
+        self.lower_bound_s = 0.0
         self.n_solves, self.build_time_s, self.solve_time_s, self.size = 0, 0.0, 0.0, (0, 0)
         self.last_scip_status, self.errors = "", []
         counts = np.bincount(data.satellite_of_contact, minlength=len(data.satellite_ids)).astype(float)
@@ -578,7 +580,7 @@ class _GapSearch:
                 f"; largest infeasible test {self.last_infeasible:.6f} s"
             if solution.gap in (0.0, None):
                 return (f"{head}; feasible at {self.hi:.6f} s and infeasible at every smaller candidate gap "
-                        f"(coverage bound {self.coverage_s:.6f} s{tested})")
+                        f"(starting lower bound {self.lower_bound_s:.6f} s{tested})")
             return f"{head}; stopped within relative gap {100 * solution.gap:.2f}% (lower bound {self.lo:.6f} s)"
         if status is Status.FEASIBLE:
             return (f"{head}; stopped by a limit (SCIP status '{self.last_scip_status}') with max gap "

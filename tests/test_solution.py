@@ -223,6 +223,7 @@ def test_repr_is_pinned():
 def test_formatting_helpers():
     assert format_usd(999.0) == "$999" and format_usd(45_600.0) == "$45.60k" and format_usd(2.5e9) == "$2.50B"
     assert format_bits(8e9 * 12.3) == "12.3 GB" and format_bits(None) == "n/a"
+    assert format_bits(8e12 * 38_812.4) == "38,812 TB"
 
 
 def test_repr_html_is_pinned():
