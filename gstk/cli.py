@@ -95,8 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bands", nargs="+", help="keep stations supporting all these bands")
     p.set_defaults(run=run_stations)
 
-    # `gstk reproduce --quick/--full` (papermill, style guide §8) belongs here; it is another
-    # issue.  Register its subparser in this function when the notebooks and manifest exist.
+    from gstk.reproduce import add_reproduce_arguments, run_reproduce_command
+
+    p = sub.add_parser("reproduce", help="execute the study notebooks with papermill (--quick: <= 5 min)")
+    add_reproduce_arguments(p)
+    p.set_defaults(run=run_reproduce_command)
     return parser
 
 
