@@ -22,7 +22,6 @@ _EXPORTS: dict[str, str] = {
     # optimization core
     "ModelData": "gstk.model.data",
     "build_model": "gstk.model.build",
-    "solve": "gstk.solve",
     "Solution": "gstk.solution",
     "Status": "gstk.solution",
     "verify": "gstk.verify",
@@ -47,13 +46,19 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
+# ``verify`` is both a submodule and its main function.  Importing the submodule
+# binds ``gstk.verify`` to the module, so bind the function once, eagerly, here
+# (gstk.verify needs only numpy and pandas).  The solver entry point is
+# ``gstk.optimize``; ``gstk.solve`` stays the module holding ``solve``.
+from gstk.verify import verify  # noqa: E402
+
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'gstk' has no attribute {name!r}")
     mod = importlib.import_module(module)
-    value = mod if module.endswith("." + name) else getattr(mod, name)
+    value = getattr(mod, name, mod)  # a function or class of that name, else the module itself
     globals()[name] = value
     return value
 
