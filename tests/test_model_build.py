@@ -289,13 +289,13 @@ def test_bottleneck_chain_is_the_best_chain():
 def window_solver(data, constraints, boundary):
     """A solve_window callback for exact_min_max_gap: cvxpy + SCIP on the provider-restricted data."""
     kept = [s for s in constraints if not isinstance(s, specs.MaxProviders)]
-    def solve_window(chosen, lower, upper):
+    def solve_window(chosen, lower, upper, start):
         sub = restrict_to_providers(data, [data.provider_ids[p] for p in chosen])
         model = build_gap_window_model(sub, kept, lower, upper, boundary)
         model.problem.solve(solver=cp.SCIP)
         if model.problem.status == "infeasible":
-            return "infeasible", None, None
-        return "optimal", model.problem.value * model.objective_scale, model.variables.x.value
+            return "infeasible", None
+        return "optimal", model.problem.value * model.objective_scale
     return solve_window
 
 
@@ -309,8 +309,8 @@ def test_exact_min_max_gap_over_provider_sets_matches_brute_force(seed, boundary
     problem = Problem(specs.MinMaxGap(include_boundary=boundary), extra, stations, providers, satellites)
     truth = brute_force(contacts, problem)
     data = ModelData.from_problem(contacts, problem)
-    value, chosen, _ = exact_min_max_gap(data, problem.constraints, boundary,
-                                         window_solver(data, problem.constraints, boundary))
+    value, chosen = exact_min_max_gap(data, problem.constraints, boundary,
+                                      window_solver(data, problem.constraints, boundary))
     assert (value is not None) == truth.feasible
     if truth.feasible:
         assert abs(value - truth.objective) <= 1e-3

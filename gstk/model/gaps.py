@@ -352,33 +352,51 @@ def provider_set_bounds(data: ModelData, constraints: Iterable[Spec], include_bo
     return [(value, chosen) for value, chosen, _ in out]
 
 
+def chain_schedule(data: ModelData, providers: Iterable[int]) -> np.ndarray:
+    """Return each satellite's :func:`bottleneck_chain` over the stations of ``providers`` (bool per contact).
+
+    A warm start for the window models: optimal for each satellite alone, it
+    may break station exclusion or other constraints.
+    """
+    provider = data.provider_of_station[data.station_of_contact]
+    x = np.zeros(data.n_contacts, bool)
+    for idx in satellite_orders(data.satellite_of_contact, data.aos_s, data.los_s, len(data.satellite_ids)):
+        idx = idx[np.isin(provider[idx], list(providers))]
+        x[idx[bottleneck_chain(data.aos_s[idx], data.los_s[idx], data.sim_duration_s)[1]]] = True
+    return x
+
+
 def exact_min_max_gap(data: ModelData, constraints: Iterable[Spec], include_boundary: bool,
                       solve_window: Callable, *, upper_s: float | None = None):
-    """Return (optimum s, provider indices, schedule) of (4) by windows over provider sets, or None.
+    """Return (optimum s, provider indices) of (4) by windows over provider sets; (None, None) without proof.
 
     Decomposes (14): every solution uses a subset of one maximal provider set,
     so the optimum is the best over those sets.  Sets are visited by their
-    lower bound (:func:`provider_set_bounds`) and skipped once it reaches the
-    best gap found.  Within a set, ``solve_window(providers, lower_s, upper_s)``
-    solves the window model (``gstk.model.build.build_gap_window_model`` on the
-    data restricted to those providers) and returns ('optimal', gap_s, x),
-    ('infeasible', None, None) or anything else for a failure (then None is
-    returned: no proof).  An infeasible window raises L to U and grows U by
-    :data:`WINDOW_GROWTH`, up to the best gap so far (or T_sim).
+    lower bound L (:func:`provider_set_bounds`) and skipped once L reaches the
+    best gap found.  Within a set, ``solve_window(providers, lower_s, upper_s,
+    start)`` solves the window model (``gstk.model.build.build_gap_window_model``
+    on the data restricted to those providers; ``start`` is the
+    :func:`chain_schedule` warm start, bool per contact of ``data``) and
+    returns ('optimal', gap_s) or ('infeasible', None); anything else stops
+    the search without proof.  The first window is [L, L] (the bound is often
+    attained); an infeasible window [lo, hi] moves on to [hi, hi *
+    WINDOW_GROWTH], up to the best gap so far (or T_sim).
     """
-    best, best_set, best_x = (np.inf if upper_s is None else float(upper_s)), None, None
+    constraints = tuple(constraints)
+    best, best_set = (np.inf if upper_s is None else float(upper_s)), None
     top = data.sim_duration_s if include_boundary else max(gap_candidates_s(data, False)[-1], TIME_TOL_S)
+    exclusive = any(isinstance(s, SatelliteContactExclusion) and s.max_links == 1 for s in constraints)
     for lower, chosen in provider_set_bounds(data, constraints, include_boundary):
-        lower = max(lower, 0.0)
-        while lower < best - TIME_TOL_S:
-            upper = min(best, top, max(lower * WINDOW_GROWTH, lower + 60.0))
-            status, gap, x = solve_window(chosen, lower, upper)
+        start = chain_schedule(data, chosen) if exclusive and include_boundary else None
+        upper = lower = max(lower, 0.0)
+        while lower < best - TIME_TOL_S or (upper == lower and lower < best):
+            status, gap = solve_window(chosen, lower, min(upper, best, top), start)[:2]
             if status == "optimal":
-                best, best_set, best_x = gap, chosen, x
+                best, best_set = gap, chosen
                 break
             if status != "infeasible":
-                return None
-            if upper >= min(best, top) - TIME_TOL_S:
+                return None, None
+            if min(upper, best, top) >= min(best, top) - TIME_TOL_S:
                 break
-            lower = upper
-    return (None if best_set is None else float(best)), best_set, best_x
+            lower, upper = upper, max(upper * WINDOW_GROWTH, upper + 60.0)
+    return (None if best_set is None else float(best)), best_set
