@@ -233,7 +233,10 @@ def run_scip(problem: cp.Problem, x: cp.Variable, params: dict[str, Any], *, war
     if scip is None:
         return ScipRun("error", None, None, None, elapsed, error or "SCIP was not called")
     sign = -1.0 if isinstance(problem.objective, cp.Maximize) else 1.0
-    x_value = np.zeros(0) if x.size == 0 else x.value  # no contacts: x is in no row, cvxpy leaves it unset
+    in_problem = any(v.id == x.id for v in problem.variables())
+    # x in no row and not in the objective (no contacts, or a gap model without successor
+    # pairs): cvxpy leaves it unset and any value is optimal, so take no contact.
+    x_value = x.value if in_problem else np.zeros(x.size)
     has_incumbent = not error and scip.getNSols() > 0 and x_value is not None
     values = np.asarray(x_value, float).ravel().copy() if has_incumbent else None
     primal = float(problem.value) if has_incumbent and problem.value is not None else None

@@ -309,3 +309,14 @@ def test_dense_and_pairwise_forms_agree_on_random_mid_size_instances(seed, n_con
         objective=S.MinMaxGap(include_boundary=boundary, form="dense"),
         constraints=(S.StationContactExclusion(form="pairwise"), S.SatelliteContactExclusion(form="pairwise"),
                      S.MaxProviders(count=providers_max))), expect_solution=False)
+
+
+@pytest.mark.parametrize("form", ["exact", "dense"])
+def test_min_max_gap_without_successor_pairs_is_optimal(form):
+    """Regression: one contact per satellite and no boundary gaps leaves x out of every dense row;
+    the solve must still report OPTIMAL (max gap 0), not ERROR."""
+    contacts, stations, providers, satellites = random_instance(1, n_contacts=3, n_satellites=1, n_stations=1,
+                                                                n_providers=1)
+    one = contacts.iloc[:1].copy()
+    one.attrs.update(contacts.attrs)
+    assert_optimal(one, Problem(S.MinMaxGap(include_boundary=False, form=form), (), stations, providers, satellites))
