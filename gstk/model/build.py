@@ -7,14 +7,23 @@ Forms:
 
 * ``linking='disaggregated'`` (default, formulation §3) or ``'aggregated'``
   (the paper's Σ_{c∈C_s} x_c <= |C_s| y_s rows, for benchmarks).
+* ``compact=True`` (default) links y, z, w to x only when an objective term or
+  a constraint uses them (max data under (11), (12) alone is a pure packing
+  model in x), keeps the reverse "no idle" rows only when (17)-(19) reward a
+  used station or provider, and adds capacity-cover rows to (8)/(9) under the
+  cost objective.  The solution layer derives stations, providers and
+  licences from x, so none of this changes a reported solution.
 * ``StationContactExclusion(form='clique')`` puts y_s on the right-hand side of
-  its clique rows, which then imply x_c <= y_s at one-antenna stations: those
-  rows of (5) are left out.
+  its clique rows when y is linked, which then imply x_c <= y_s at one-antenna
+  stations: those rows of (5) are left out.
 * ``MinMaxGap(form='dense')`` builds the paper's successor model as one MILP.
-  ``MinMaxGap(form='exact')`` is solved by a search over
-  :func:`gstk.model.gaps.gap_candidates_s`, each step a model from
-  :func:`build_gap_feasibility_model`; ``build_model`` returns the step with no
-  gap bound (``Model.gap_search`` is True) so callers can tell.
+  ``MinMaxGap(form='exact')`` is solved by a search: ``build_model`` returns
+  the step with no gap bound (``Model.gap_search`` is True) so callers can
+  tell.  Two step models exist: :func:`build_gap_feasibility_model` ("max gap
+  <= G", for a bisection over :func:`gstk.model.gaps.gap_candidates_s`) and
+  :func:`build_gap_window_model` (min G on a window [L, U], for
+  :func:`gstk.model.gaps.exact_min_max_gap`, which also decomposes (14) over
+  provider sets with :func:`restrict_to_providers`).
 """
 from __future__ import annotations
 
@@ -256,6 +265,7 @@ def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], 
     goal = cp.Maximize(target) if sense == "max" else cp.Minimize(target)
     problem = cp.Problem(goal, [c for group in rows.values() for c in group])
     size = model_size(problem)
+    log.debug("built %s: %s in %.2f s", getattr(objective, "builder", "feasibility"), size, time.perf_counter() - t0)
     return Model(problem=problem, variables=v, constraints=rows, data=data, objective=objective,
                  constraint_specs=specs, build_time_s=time.perf_counter() - t0, size=size,
                  objective_scale=scale, sense=sense, linking=linking)
