@@ -24,8 +24,9 @@ from gstk.maps import (antimeridian_segments, coverage_circle, coverage_half_ang
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "PROVIDER_COLORS", "antimeridian_segments", "contact_gantt", "coverage_half_angle_deg",
-    "ground_track_map", "network_map", "provider_color", "save_figure", "station_map",
+    "PROVIDER_COLORS", "antimeridian_segments", "category_colors", "contact_gantt", "coverage_half_angle_deg",
+    "ground_track_map", "network_map", "provider_color", "require_columns", "save_figure", "station_map",
+    "utc_naive",
 ]
 
 #: Colour of each provider in the bundled catalog, the same in every figure.
@@ -53,7 +54,7 @@ def provider_color(provider: str) -> str:
     return _EXTRA_PROVIDER_COLORS[index]
 
 
-def _category_colors(values: Iterable, column: str) -> dict[str, str]:
+def category_colors(values: Iterable, column: str) -> dict[str, str]:
     """Return an ordered ``{category: colour}`` for the values of ``column``.
 
     Providers use :func:`provider_color` and the catalog's order; any other
@@ -71,7 +72,8 @@ def _category_colors(values: Iterable, column: str) -> dict[str, str]:
     return {v: to_hex(cmap(i % cmap.N)) for i, v in enumerate(uniques)}
 
 
-def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    """Raise :class:`~gstk.errors.GstkError` naming the columns ``frame`` (the ``what`` table) lacks."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise GstkError(
@@ -160,9 +162,9 @@ def station_map(stations: pd.DataFrame, *, altitude_km: float | None = None,
         The map.  Station collections have gid ``stations:<category>`` and
         coverage circles ``coverage:<station_id>``.
     """
-    _require_columns(stations, ("station_id", "lat_deg", "lon_deg", color_by), "stations")
+    require_columns(stations, ("station_id", "lat_deg", "lon_deg", color_by), "stations")
     ax = world_axes(ax, projection=projection)
-    colors = _category_colors(stations[color_by], color_by)
+    colors = category_colors(stations[color_by], color_by)
     if altitude_km is not None:
         lam = coverage_half_angle_deg(altitude_km, elevation_mask_deg)
         _draw_coverage(ax, stations, colors, color_by, lam)
@@ -206,7 +208,7 @@ def network_map(stations: pd.DataFrame, selected_station_ids: Iterable[str], *,
     GstkError
         If a selected id is not in ``stations``.
     """
-    _require_columns(stations, ("station_id", "lat_deg", "lon_deg", color_by), "stations")
+    require_columns(stations, ("station_id", "lat_deg", "lon_deg", color_by), "stations")
     wanted = [str(s) for s in selected_station_ids]
     unknown = sorted(set(wanted) - set(stations["station_id"].astype(str)))
     if unknown:
@@ -216,7 +218,7 @@ def network_map(stations: pd.DataFrame, selected_station_ids: Iterable[str], *,
     selected, others = stations[chosen], stations[~chosen]
     ax = world_axes(ax, projection=projection)
     _draw_faded(ax, others)
-    colors = _category_colors(selected[color_by], color_by)
+    colors = category_colors(selected[color_by], color_by)
     if altitude_km is not None:
         lam = coverage_half_angle_deg(altitude_km, elevation_mask_deg)
         _draw_coverage(ax, selected, colors, color_by, lam)
@@ -262,9 +264,9 @@ def ground_track_map(track_df: pd.DataFrame, *, ax=None, projection=None,
     """
     import cartopy.crs as ccrs
 
-    _require_columns(track_df, ("satellite_id", "time", "lat_deg", "lon_deg"), "ground track")
+    require_columns(track_df, ("satellite_id", "time", "lat_deg", "lon_deg"), "ground track")
     ax = world_axes(ax, projection=projection if projection is not None else ccrs.PlateCarree())
-    colors = _category_colors(track_df["satellite_id"], "satellite_id")
+    colors = category_colors(track_df["satellite_id"], "satellite_id")
     keys = track_df["satellite_id"].astype(str)
     for sat, color in colors.items():
         track = track_df[keys == sat].sort_values("time")
@@ -280,7 +282,7 @@ def ground_track_map(track_df: pd.DataFrame, *, ax=None, projection=None,
     return ax.figure
 
 
-def _utc_naive(values: pd.Series) -> pd.DatetimeIndex:
+def utc_naive(values: pd.Series) -> pd.DatetimeIndex:
     """Return times as naive UTC (naive input is taken as UTC, as everywhere in gstk)."""
     times = pd.DatetimeIndex(pd.to_datetime(values))
     return times.tz_convert("UTC").tz_localize(None) if times.tz is not None else times
@@ -291,7 +293,7 @@ def _gantt_rows(contacts: pd.DataFrame, by: str, color_by: str) -> list[str]:
     keys = contacts[list(dict.fromkeys((by, color_by)))].astype(str).drop_duplicates()
     if not keys[by].is_unique:
         return sorted(keys[by].unique())
-    rank = {c: i for i, c in enumerate(_category_colors(keys[color_by], color_by))}
+    rank = {c: i for i, c in enumerate(category_colors(keys[color_by], color_by))}
     return [row for _, row in sorted(zip(keys[color_by].map(rank), keys[by]))]
 
 
@@ -322,17 +324,17 @@ def contact_gantt(contacts: pd.DataFrame, *, by: str = "station_id",
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    _require_columns(contacts, ("aos", "los", by, color_by), "contacts")
+    require_columns(contacts, ("aos", "los", by, color_by), "contacts")
     rows = _gantt_rows(contacts, by, color_by)
     if ax is None:
         _, ax = plt.subplots(figsize=(10.0, max(2.5, 0.22 * len(rows) + 1.4)))
     row_of = {r: i for i, r in enumerate(rows)}
-    aos, los = _utc_naive(contacts["aos"]), _utc_naive(contacts["los"])
+    aos, los = utc_naive(contacts["aos"]), utc_naive(contacts["los"])
     left = mdates.date2num(aos.to_numpy())
     width = mdates.date2num(los.to_numpy()) - left
     keys = contacts[color_by].astype(str).to_numpy()
     y = contacts[by].astype(str).map(row_of).to_numpy()
-    for category, color in _category_colors(keys, color_by).items():
+    for category, color in category_colors(keys, color_by).items():
         mask = keys == category
         ax.barh(y[mask], width[mask], left=left[mask], height=0.7, color=color,
                 edgecolor=color, linewidth=0.4, label=category, gid=f"contacts:{category}")
@@ -354,7 +356,7 @@ def _format_gantt_axes(ax, rows: list[str], by: str, color_by: str, attrs: dict)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     if "start" in attrs and "end" in attrs:
-        span = _utc_naive(pd.Series([attrs["start"], attrs["end"]]))
+        span = utc_naive(pd.Series([attrs["start"], attrs["end"]]))
         ax.set_xlim(*mdates.date2num(span.to_numpy()))
     ax.set_xlabel("time (UTC)")
     ax.set_ylabel(by.removesuffix("_id"))
@@ -403,3 +405,9 @@ def save_figure(fig, name: str, figures_dir: str | PathLike = "figures", *,
         fig.savefig(path, dpi=dpi, bbox_inches="tight")
         logger.info("wrote %s", path)
     return paths
+
+
+# Former private names of the helpers other figure modules share (gstk.teaching_plots), kept as aliases.
+_category_colors = category_colors
+_require_columns = require_columns
+_utc_naive = utc_naive

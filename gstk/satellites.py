@@ -10,49 +10,37 @@ picks the reader from the content.  Every Satrec is WGS72, improved mode
 beyond a single validity check at epoch, and nothing touches the network
 except :func:`download_celestrak`.
 
-Perigee and apogee heights come from the Kozai mean motion by Kepler's third
-law, ``a = (mu / n**2) ** (1/3)``, minus the WGS72 equatorial radius
-(``EARTH_RADIUS_KM``): mean-element heights above a spherical Earth, good for
-choosing altitude bands, not for geodetic altitude at an instant.
+Element construction, element tables and orbit design (sun-synchronous inclination,
+LTAN) live in :mod:`gstk.orbit_elements`; reading paths, text and Celestrak in
+:mod:`gstk.satellite_sources`.  Their public names are re-exported here.
 """
 from __future__ import annotations
 
-import difflib
-import fnmatch
-import logging
 import os
-import re
-import threading
-import urllib.error
-import urllib.request
-from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple
 
 import numpy as np
 import pandas as pd
-from sgp4.api import SGP4_ERRORS, WGS72, Satrec, SatrecArray
-from sgp4.earth_gravity import wgs72
+from sgp4.api import Satrec, SatrecArray
 
-from gstk.errors import OfflineError, SatelliteDataError
-from gstk.omm import omm_records, satrecs_from_omm
-from gstk.tle import satrec_from_record, tle_records
-from gstk.units import EARTH_RADIUS_KM, MU_EARTH_KM3_S2, SECONDS_PER_DAY
+from gstk.errors import SatelliteDataError
+from gstk.orbit_elements import (DEFAULT_EPOCH, ELEMENT_UNITS, TROPICAL_YEAR_DAYS, element_satrecs,
+                                 elements_frame, mean_sun_right_ascension_deg, raan_from_ltan_deg,
+                                 sun_synchronous_elements, sun_synchronous_inclination_deg, utc_epochs,
+                                 walker_elements)
+from gstk.satellite_selection import name_mask, picked_mask, sample_positions, selection_mask
+from gstk.satellite_sources import (celestrak_tle_text, detect_format, omm_satrecs, read_source, satrecs_from_text,
+                                    source_satrecs, tle_satrecs)
 
-log = logging.getLogger(__name__)
+__all__ = [
+    "Satellites", "SatelliteRecord", "load_satellites", "satellites_from_elements", "demo_constellation",
+    "download_celestrak", "name_mask", "CELESTRAK_GP_URL",
+    # re-exported from gstk.orbit_elements and gstk.satellite_sources
+    "DEFAULT_EPOCH", "TROPICAL_YEAR_DAYS", "sun_synchronous_inclination_deg", "mean_sun_right_ascension_deg",
+    "raan_from_ltan_deg", "utc_epochs", "read_source", "detect_format",
+]
 
-#: Default epoch of designed orbits: the date of the study's Celestrak snapshot (never "now").
-DEFAULT_EPOCH = pd.Timestamp("2025-03-10T00:00:00Z")
 CELESTRAK_GP_URL = "https://celestrak.org/NORAD/elements/gp.php"
-#: Sun-synchronous node rate: one turn per tropical year (days).
-TROPICAL_YEAR_DAYS = 365.2421897
-_SGP4_EPOCH0 = pd.Timestamp("1949-12-31T00:00:00Z")  # sgp4init counts epoch days from here
-_JD_UNIX_EPOCH = 2440587.5
-_FORMATS = {"tle": "tle", "3le": "tle", "2le": "tle", "txt": "tle", "omm-json": "omm-json",
-            "json": "omm-json", "omm-csv": "omm-csv", "csv": "omm-csv", "omm-xml": "omm-xml",
-            "xml": "omm-xml"}
-_UNITS = {"epoch": "UTC", "inclination_deg": "deg", "eccentricity": "1", "perigee_km": "km",
-          "apogee_km": "km", "period_min": "min", "raan_deg": "deg", "arg_perigee_deg": "deg",
-          "mean_anomaly_deg": "deg", "mean_motion_rev_per_day": "rev/day", "bstar": "1/earth_radius"}
 
 
 class SatelliteRecord(NamedTuple):
@@ -119,11 +107,7 @@ class Satellites:
         >>> Satellites.from_tle(text).to_frame()[["satellite_id", "name"]].values.tolist()
         [['25544', 'ISS (ZARYA)']]
         """
-        text, label = read_source(source)
-        if detect_format(text) != "tle":
-            raise SatelliteDataError(f"{label} looks like {detect_format(text)}, not TLE.\n"
-                                     "Fix: use Satellites.from_omm or load_satellites (detects the format).")
-        return _from_text(text, "tle", label).picked(names, ids)
+        return _from_satrecs(*tle_satrecs(source)).picked(names, ids)
 
     @classmethod
     def from_omm(cls, source: Any, *, format: str | None = None, names: Any = None,
@@ -141,15 +125,7 @@ class Satellites:
         >>> Satellites.from_omm(rows).satellite_id.tolist()
         ['99001']
         """
-        if isinstance(source, (list, tuple)):
-            names_, satrecs = satrecs_from_omm(source, "the OMM records")
-            return _from_satrecs(names_, satrecs).picked(names, ids)
-        text, label = read_source(source)
-        fmt = _FORMATS.get((format or "").lower()) or detect_format(text)
-        if not fmt.startswith("omm"):
-            raise SatelliteDataError(f"{label} does not look like OMM JSON, CSV or XML (it starts with "
-                                     f"{text.lstrip()[:40]!r}).\nFix: use Satellites.from_tle for TLE text.")
-        return _from_text(text, fmt, label).picked(names, ids)
+        return _from_satrecs(*omm_satrecs(source, format)).picked(names, ids)
 
     @classmethod
     def from_elements(cls, *, inclination_deg: Any, altitude_km: Any = None,
@@ -195,22 +171,10 @@ class Satellites:
         >>> sats.to_frame()["perigee_km"].round(6).tolist()
         [500.0, 600.0]
         """
-        a_km = _semi_major_axis_km(altitude_km, semi_major_axis_km)
-        try:
-            columns = np.broadcast_arrays(*(np.atleast_1d(np.asarray(v, dtype=float)).ravel() for v in (
-                a_km, eccentricity, inclination_deg, raan_deg, arg_perigee_deg, mean_anomaly_deg, bstar)))
-        except ValueError as exc:
-            raise SatelliteDataError(f"Elements must be numbers, or arrays of one common length ({exc}).\n"
-                                     "Fix: give scalars or equally long arrays.") from None
-        count = max(len(columns[0]), _epoch_count(epoch))
-        columns = [np.broadcast_to(c, count) if len(c) == 1 else c for c in columns]
-        ids = _labels(ids, count, "SAT")
-        names = ids if names is None else _labels(names, count, "SAT")
-        epochs = utc_epochs(epoch, count)
-        _check_elements(ids, *columns[:3])
-        satrecs = [_satrec(satellite_id, epoch_k, *values)
-                   for satellite_id, epoch_k, *values in zip(ids, epochs, *columns)]
-        return cls(ids, names, satrecs)
+        return cls(*element_satrecs(
+            inclination_deg=inclination_deg, altitude_km=altitude_km, semi_major_axis_km=semi_major_axis_km,
+            eccentricity=eccentricity, raan_deg=raan_deg, arg_perigee_deg=arg_perigee_deg,
+            mean_anomaly_deg=mean_anomaly_deg, epoch=epoch, bstar=bstar, ids=ids, names=names))
 
     @classmethod
     def sun_synchronous(cls, altitude_km: float, n: int = 1, ltan_h: float = 10.5, *,
@@ -229,13 +193,9 @@ class Satellites:
         >>> sso.to_frame()["inclination_deg"].round(2).tolist()
         [97.4, 97.4]
         """
-        count = _positive_int(n, "n")
-        ids = [f"{id_prefix}-{k + 1}" for k in range(count)]
-        return cls.from_elements(
-            altitude_km=altitude_km, eccentricity=eccentricity,
-            inclination_deg=sun_synchronous_inclination_deg(altitude_km, eccentricity),
-            raan_deg=raan_from_ltan_deg(ltan_h, epoch), arg_perigee_deg=arg_perigee_deg,
-            mean_anomaly_deg=360.0 * np.arange(count) / count, epoch=epoch, bstar=bstar, ids=ids)
+        return cls.from_elements(**sun_synchronous_elements(
+            altitude_km, n, ltan_h, epoch=epoch, eccentricity=eccentricity, id_prefix=id_prefix),
+            arg_perigee_deg=arg_perigee_deg, bstar=bstar)
 
     @classmethod
     def walker(cls, total: int, planes: int, phasing: int, altitude_km: float,
@@ -253,17 +213,8 @@ class Satellites:
         >>> w.to_frame()[["raan_deg", "mean_anomaly_deg"]].round(1).values.tolist()[:3]
         [[0.0, 0.0], [0.0, 180.0], [120.0, 60.0]]
         """
-        t, p, f = _positive_int(total, "total"), _positive_int(planes, "planes"), int(phasing)
-        if t % p or not 0 <= f < p or f != phasing:
-            raise SatelliteDataError(f"Walker {t}/{p}/{phasing} is invalid: total must be a multiple of "
-                                     "planes and phasing an integer in [0, planes - 1].")
-        per_plane = t // p
-        plane, slot = np.repeat(np.arange(p), per_plane), np.tile(np.arange(per_plane), p)
-        return cls.from_elements(
-            altitude_km=altitude_km, inclination_deg=inclination_deg,
-            raan_deg=raan0_deg + 360.0 * plane / p,
-            mean_anomaly_deg=360.0 * slot / per_plane + 360.0 * f * plane / t, epoch=epoch,
-            bstar=bstar, ids=[f"{id_prefix}-{j + 1}-{k + 1}" for j, k in zip(plane, slot)])
+        return cls.from_elements(**walker_elements(total, planes, phasing, raan0_deg=raan0_deg, id_prefix=id_prefix),
+                                 altitude_km=altitude_km, inclination_deg=inclination_deg, epoch=epoch, bstar=bstar)
 
     @classmethod
     def concat(cls, parts: Iterable[Satellites]) -> Satellites:
@@ -329,9 +280,9 @@ class Satellites:
             mean_motion_rev_per_day, bstar; ``attrs["units"]`` is filled.
         """
         if self._frame is None:
-            self._frame = _elements_frame(self)
+            self._frame = elements_frame(self.satellite_id, self.name, self.satrecs)
         frame = self._frame.copy()
-        frame.attrs["units"] = dict(_UNITS)
+        frame.attrs["units"] = dict(ELEMENT_UNITS)
         return frame
 
     # -- selection ------------------------------------------------------------------------------
@@ -358,40 +309,14 @@ class Satellites:
         >>> demo_constellation().select(altitude_km=(450, 560)).satellite_id.tolist()
         ['DEMO-1', 'DEMO-2']
         """
-        mask = np.ones(len(self), dtype=bool)
-        if name is not None:
-            mask &= name_mask(self.name, name)
-        if exclude_names is not None:
-            mask &= ~name_mask(self.name, exclude_names)
-        if norad_ids is not None:
-            mask &= np.isin(self.to_frame()["norad_id"].fillna(-1).to_numpy(int), _norad_numbers(norad_ids))
-        if altitude_km is not None:
-            if perigee_km is not None or apogee_km is not None:
-                raise SatelliteDataError("Give altitude_km, or perigee_km/apogee_km, not both.")
-            perigee_km = apogee_km = altitude_km
-        frame = self.to_frame()
-        for column, band in (("perigee_km", perigee_km), ("apogee_km", apogee_km)):
-            if band is not None:
-                lo, hi = _band(band, column)
-                mask &= (frame[column].to_numpy() >= lo) & (frame[column].to_numpy() <= hi)
-        return self[mask]
+        return self[selection_mask(self.name, self.to_frame(), name, norad_ids=norad_ids, perigee_km=perigee_km,
+                                   apogee_km=apogee_km, altitude_km=altitude_km, exclude_names=exclude_names)]
 
     def picked(self, names: Any = None, ids: Any = None) -> Satellites:
         """Return the satellites with these exact names (case-insensitive) or ids; error on a miss."""
         if names is None and ids is None:
             return self
-        want_names = [names] if isinstance(names, str) else list(names or [])
-        want_ids = [ids] if isinstance(ids, (str, int, np.integer)) else list(ids or [])
-        want_ids = [str(int(i)) if str(i).strip().isdigit() else str(i).strip() for i in want_ids]
-        upper = np.char.upper(np.char.strip(self.name))
-        keys = [n.strip().upper() for n in want_names]
-        missing = [n for n, k in zip(want_names, keys) if k not in set(upper.tolist())]
-        missing += [i for i in want_ids if i not in set(self.satellite_id.tolist())]
-        if missing:
-            hints = {m: difflib.get_close_matches(str(m).upper(), upper.tolist(), n=3) for m in missing[:5]}
-            raise SatelliteDataError(f"Not in the catalog: {missing[:10]} (close names: {hints}).\n"
-                                     "Fix: check spelling, or use Satellites.select(name='PATTERN*').")
-        return self[np.isin(upper, keys) | np.isin(self.satellite_id, want_ids)]
+        return self[picked_mask(self.name, self.satellite_id, names, ids)]
 
     def sample(self, n: int, seed: int | np.random.Generator | None = None) -> Satellites:
         """Return ``n`` satellites drawn without replacement, kept in catalog order.
@@ -403,12 +328,7 @@ class Satellites:
         >>> demo_constellation().sample(2, seed=1).satellite_id.tolist()
         ['DEMO-2', 'DEMO-3']
         """
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 <= n <= len(self):
-            raise SatelliteDataError(f"Cannot sample {n!r} satellites without replacement from "
-                                     f"{len(self)}.\nFix: ask for an integer between 0 and {len(self)}, "
-                                     "or widen the selection first.")
-        rng = np.random.default_rng(seed)
-        return self._take(np.sort(rng.choice(len(self), size=int(n), replace=False)))
+        return self._take(sample_positions(n, len(self), seed))
 
     # -- display --------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -432,234 +352,7 @@ class Satellites:
         return f"<div><p><b>Satellites</b>: {len(self)} satellites</p>{table}{more}</div>"
 
 
-# -- orbit design helpers ---------------------------------------------------------------------
-def sun_synchronous_inclination_deg(altitude_km: Any, eccentricity: Any = 0.0) -> Any:
-    """Return the inclination whose J2 node drift is 360 deg per tropical year.
-
-    ``cos i = -dOmega/dt / (1.5 n J2 (R / p)**2)`` with ``n = sqrt(mu / a**3)``,
-    ``p = a (1 - e**2)``, ``a = R + altitude``, WGS72 ``R``, ``mu``, ``J2``
-    (first-order secular J2 theory, as in Vallado §9.6).
-
-    Examples
-    --------
-    >>> round(float(sun_synchronous_inclination_deg(500.0)), 2)
-    97.4
-    """
-    a_km = EARTH_RADIUS_KM + np.asarray(altitude_km, dtype=float)
-    p_km = a_km * (1.0 - np.asarray(eccentricity, dtype=float) ** 2)
-    node_rate_rad_s = 2.0 * np.pi / (TROPICAL_YEAR_DAYS * SECONDS_PER_DAY)
-    mean_motion_rad_s = np.sqrt(MU_EARTH_KM3_S2 / a_km**3)
-    cos_i = -node_rate_rad_s / (1.5 * mean_motion_rad_s * wgs72.j2 * (EARTH_RADIUS_KM / p_km) ** 2)
-    if np.any(np.abs(cos_i) > 1) or np.any(a_km <= EARTH_RADIUS_KM):
-        raise SatelliteDataError(f"No sun-synchronous orbit at altitude {altitude_km} km (J2 is too "
-                                 "weak above about 5 900 km).\nFix: choose a LEO altitude.")
-    result = np.degrees(np.arccos(cos_i))
-    return float(result) if result.ndim == 0 else result
-
-
-def mean_sun_right_ascension_deg(epoch: Any) -> float:
-    """Return the right ascension of the mean sun, deg: ``280.460 + 0.9856474 d`` mod 360.
-
-    ``d`` is days from J2000.0 (UT).  This is the sun's mean longitude from the
-    Astronomical Almanac's low-precision formula; the true sun differs from it
-    by the equation of time (at most about 4 deg, i.e. 16 min).
-
-    Examples
-    --------
-    >>> round(mean_sun_right_ascension_deg("2000-01-01T12:00Z"), 3)
-    280.46
-    """
-    days = (utc_epochs(epoch, 1)[0] - pd.Timestamp("2000-01-01T12:00:00Z")) / pd.Timedelta(days=1)
-    return float((280.460 + 0.9856474 * days) % 360.0)
-
-
-def raan_from_ltan_deg(ltan_h: float, epoch: Any) -> float:
-    """Return the RAAN, deg, whose ascending node is at mean local solar time ``ltan_h`` at ``epoch``.
-
-    ``RAAN = alpha_mean_sun + 15 deg/h * (LTAN - 12 h)``: at LTAN 12:00 the node
-    points at the mean sun.
-
-    Examples
-    --------
-    >>> round(raan_from_ltan_deg(12.0, "2000-01-01T12:00Z"), 3)
-    280.46
-    """
-    if not 0.0 <= float(ltan_h) < 24.0:
-        raise SatelliteDataError(f"ltan_h={ltan_h} must be in [0, 24) hours (e.g. 10.5 for 10:30).")
-    return float((mean_sun_right_ascension_deg(epoch) + 15.0 * (float(ltan_h) - 12.0)) % 360.0)
-
-
-def utc_epochs(epoch: Any, count: int) -> pd.DatetimeIndex:
-    """Return ``count`` UTC timestamps from one time-like or a sequence of them (naive = UTC)."""
-    scalar = isinstance(epoch, (str, pd.Timestamp)) or np.ndim(epoch) == 0
-    try:
-        index = pd.DatetimeIndex([pd.Timestamp(epoch)] if scalar else [pd.Timestamp(e) for e in epoch])
-    except (TypeError, ValueError) as exc:
-        raise SatelliteDataError(f"epoch {epoch!r} is not a time ({exc}); use e.g. '2025-03-10T00:00Z'.") from None
-    index = index.tz_localize("UTC") if index.tz is None else index.tz_convert("UTC")
-    if len(index) == 1:
-        return index.repeat(count)
-    if len(index) != count:
-        raise SatelliteDataError(f"Got {len(index)} epochs for {count} satellites.")
-    return index
-
-
-def _epoch_count(epoch: Any) -> int:
-    return 1 if isinstance(epoch, (str, pd.Timestamp)) or np.ndim(epoch) == 0 else len(epoch)
-
-
-def _semi_major_axis_km(altitude_km: Any, semi_major_axis_km: Any) -> Any:
-    if (altitude_km is None) == (semi_major_axis_km is None):
-        raise SatelliteDataError("Give exactly one of altitude_km and semi_major_axis_km.")
-    if semi_major_axis_km is not None:
-        return semi_major_axis_km
-    return np.asarray(altitude_km, dtype=float) + EARTH_RADIUS_KM
-
-
-def _check_elements(ids: list[str], a_km: np.ndarray, e: np.ndarray, i_deg: np.ndarray) -> None:
-    checks = [
-        (~np.isfinite(a_km) | (a_km <= EARTH_RADIUS_KM), "altitude_km", a_km - EARTH_RADIUS_KM, "> 0"),
-        (~np.isfinite(e) | (e < 0) | (e >= 1), "eccentricity", e, "in [0, 1)"),
-        (~np.isfinite(i_deg) | (i_deg < 0) | (i_deg > 180), "inclination_deg", i_deg, "in [0, 180]"),
-        (a_km * (1 - e) <= EARTH_RADIUS_KM, "perigee_km = a (1 - e) - R", a_km * (1 - e) - EARTH_RADIUS_KM, "> 0"),
-    ]
-    for bad, what, values, expected in checks:
-        if np.any(bad):
-            k = int(np.flatnonzero(bad)[0])
-            raise SatelliteDataError(f"Satellite {k} ({ids[k]!r}): {what} is {values[k]:g}, expected "
-                                     f"{expected}; {int(bad.sum())} of {len(ids)} satellites are out of range.")
-
-
-def _satrec(satellite_id: str, epoch: pd.Timestamp, a_km: float, e: float, i_deg: float,
-            raan_deg: float, argp_deg: float, m_deg: float, bstar: float) -> Satrec:
-    """Return an sgp4init'd Satrec; SatelliteDataError if SGP4 flags it at init or at epoch."""
-    no_kozai_rad_min = np.sqrt(MU_EARTH_KM3_S2 / a_km**3) * 60.0
-    epoch_days = (epoch - _SGP4_EPOCH0) / pd.Timedelta(days=1)
-    # Subnormal floats flushed to zero: SDP4 divides by sin(i) and returns NaN for i ~ 1e-313 rad.
-    e, bstar, argp, inc, mo, node = (0.0 if abs(x) < np.finfo(float).tiny else float(x) for x in (
-        e, bstar, np.radians(argp_deg % 360), np.radians(i_deg), np.radians(m_deg % 360),
-        np.radians(raan_deg % 360)))
-    satrec = Satrec()
-    satrec.sgp4init(WGS72, "i", 0, epoch_days, bstar, 0.0, 0.0, e, argp, inc, mo, no_kozai_rad_min, node)
-    error, position_km, _ = satrec.sgp4(satrec.jdsatepoch, satrec.jdsatepochF)
-    if satrec.error or error or not np.all(np.isfinite(position_km)):
-        code = satrec.error or error
-        raise SatelliteDataError(f"SGP4 rejects the elements of {satellite_id!r} at epoch: "
-                                 f"{SGP4_ERRORS.get(code, 'non-finite position')}.")
-    return satrec
-
-
-def _positive_int(value: Any, what: str) -> int:
-    if isinstance(value, bool) or int(value) != value or value < 1:
-        raise SatelliteDataError(f"{what}={value!r} must be a positive integer.")
-    return int(value)
-
-
-def _labels(labels: Any, count: int, prefix: str) -> list[str]:
-    if labels is None:
-        return [f"{prefix}-{k + 1}" for k in range(count)]
-    labels = [labels] if isinstance(labels, str) else [str(x) for x in labels]
-    if len(labels) != count:
-        raise SatelliteDataError(f"Got {len(labels)} ids/names for {count} satellites.")
-    return labels
-
-
-def _band(band: Any, what: str) -> tuple[float, float]:
-    try:
-        lo, hi = band
-    except (TypeError, ValueError):
-        raise SatelliteDataError(f"{what}={band!r} must be a (lo, hi) pair in km.") from None
-    lo, hi = (-np.inf if lo is None else float(lo)), (np.inf if hi is None else float(hi))
-    if lo > hi:
-        raise SatelliteDataError(f"{what}=({lo}, {hi}): lower bound above upper bound.")
-    return lo, hi
-
-
-def _norad_numbers(norad_ids: Iterable[Any]) -> list[int]:
-    ids = [norad_ids] if isinstance(norad_ids, (str, int, np.integer)) else list(norad_ids)
-    try:
-        return [int(str(x).strip()) for x in ids]
-    except ValueError:
-        raise SatelliteDataError(f"norad_ids must be catalog numbers, got {ids[:5]}.") from None
-
-
-def name_mask(names: np.ndarray, patterns: Any) -> np.ndarray:
-    """Return which ``names`` match any pattern (str: whole-name glob, case-insensitive; re.Pattern: search)."""
-    patterns = [patterns] if isinstance(patterns, (str, re.Pattern)) else list(patterns)
-    compiled = [p if isinstance(p, re.Pattern) else re.compile(fnmatch.translate(p), re.IGNORECASE)
-                for p in patterns]
-    return np.array([any(p.search(n) for p in compiled) for n in names.tolist()], dtype=bool)
-
-
-def _elements_frame(sats: Satellites) -> pd.DataFrame:
-    r = sats.satrecs
-    no_kozai = np.array([s.no_kozai for s in r], dtype=float)  # rad/min
-    ecc = np.array([s.ecco for s in r], dtype=float)
-    a_km = np.cbrt(MU_EARTH_KM3_S2 / (no_kozai / 60.0) ** 2) if len(r) else np.zeros(0)
-    satnum = np.array([s.satnum for s in r], dtype=int)
-    jd_days = np.array([(s.jdsatepoch - _JD_UNIX_EPOCH) + s.jdsatepochF for s in r], dtype=float)
-    frame = pd.DataFrame({
-        "satellite_id": sats.satellite_id, "name": sats.name,
-        "norad_id": pd.arrays.IntegerArray(satnum.astype(np.int64), mask=satnum <= 0),
-        "epoch": pd.to_datetime(np.round(jd_days * SECONDS_PER_DAY * 1e6).astype(np.int64), unit="us", utc=True),
-        "inclination_deg": np.degrees([s.inclo for s in r]), "eccentricity": ecc,
-        "perigee_km": a_km * (1 - ecc) - EARTH_RADIUS_KM, "apogee_km": a_km * (1 + ecc) - EARTH_RADIUS_KM,
-        "period_min": 2 * np.pi / no_kozai, "raan_deg": np.degrees([s.nodeo for s in r]),
-        "arg_perigee_deg": np.degrees([s.argpo for s in r]), "mean_anomaly_deg": np.degrees([s.mo for s in r]),
-        "mean_motion_rev_per_day": no_kozai * 1440.0 / (2 * np.pi), "bstar": [s.bstar for s in r],
-    })
-    return frame
-
-
-# -- reading sources --------------------------------------------------------------------------
-def read_source(source: Any) -> tuple[str, str]:
-    """Return (text, label for messages) of a path, a text, bytes or an open file."""
-    if hasattr(source, "read"):
-        data = source.read()
-        return (data.decode("utf-8-sig") if isinstance(data, bytes) else data), "the open file"
-    if isinstance(source, bytes):
-        return source.decode("utf-8-sig"), "the input bytes"
-    if isinstance(source, str) and ("\n" in source or source.lstrip()[:1] in ("[", "{", "<")):
-        return source, "the input text"
-    if not isinstance(source, (str, os.PathLike)):
-        raise SatelliteDataError(f"Cannot read satellites from a {type(source).__name__}; pass a path or text.")
-    path = Path(source)
-    if not path.is_file():
-        raise SatelliteDataError(f"No file {str(path)!r} to read satellites from.\nFix: check the path "
-                                 "(the study snapshot is gstk.datasets.shared_tle_path()), or pass the text itself.")
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig"), f"file {path.name}"
-    except UnicodeDecodeError:
-        return raw.decode("latin-1"), f"file {path.name}"
-
-
-def detect_format(text: str) -> str:
-    """Return "omm-json", "omm-xml", "omm-csv" or "tle" from the first characters of ``text``."""
-    head = text.lstrip()[:2000]
-    if head[:1] in ("[", "{"):
-        return "omm-json"
-    if head[:1] == "<":
-        return "omm-xml"
-    first_line = head.splitlines()[0] if head else ""
-    if "," in first_line and ("NORAD_CAT_ID" in first_line or "OBJECT_NAME" in first_line):
-        return "omm-csv"
-    return "tle"
-
-
-def _from_text(text: str, fmt: str, label: str) -> Satellites:
-    if fmt == "tle":
-        records = tle_records(text, label)
-        satrecs = [satrec_from_record(r, label) for r in records]
-        names = [r.name or str(s.satnum) for r, s in zip(records, satrecs)]
-    else:
-        names, satrecs = satrecs_from_omm(omm_records(text, fmt, label), label)
-    if not satrecs:
-        raise SatelliteDataError(f"{label} holds no satellites ({fmt}).")
-    log.debug("read %d satellites (%s) from %s", len(satrecs), fmt, label)
-    return _from_satrecs(names, satrecs)
-
-
+# -- loaders ----------------------------------------------------------------------------------
 def _from_satrecs(names: list[str], satrecs: list[Satrec]) -> Satellites:
     return Satellites([str(s.satnum) for s in satrecs], names, satrecs)
 
@@ -695,11 +388,7 @@ def load_satellites(source: Any, *, names: Any = None, ids: Any = None,
     >>> iss.name.tolist(), round(float(iss.to_frame()["perigee_km"].iloc[0]), 1)
     (['ISS (ZARYA)'], 412.7)
     """
-    text, label = read_source(source)
-    if format is not None and format.lower() not in _FORMATS:
-        raise SatelliteDataError(f"format={format!r}; expected one of {sorted(set(_FORMATS.values()))}.")
-    fmt = _FORMATS[format.lower()] if format else detect_format(text)
-    return _from_text(text, fmt, label).picked(names, ids)
+    return _from_satrecs(*source_satrecs(source, format)).picked(names, ids)
 
 
 def satellites_from_elements(**elements: Any) -> Satellites:
@@ -763,45 +452,5 @@ def download_celestrak(group: str = "active", path: str | os.PathLike | None = N
     SatelliteDataError
         If Celestrak answers with an error or no element sets.
     """
-    if not re.fullmatch(r"[A-Za-z0-9-]+", group):
-        raise SatelliteDataError(f"Celestrak group {group!r} must be letters, digits and '-'.")
-    url = f"{CELESTRAK_GP_URL}?GROUP={group}&FORMAT=tle"
-    text = _fetched_text(url, timeout_s)
-    if "1 " not in text or "2 " not in text:
-        raise SatelliteDataError(f"Celestrak returned no element sets for group {group!r}: {text[:120]!r}.")
-    if path is not None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(text, encoding="utf-8")
-    return _from_text(text, "tle", f"Celestrak group {group!r}")
-
-
-def _fetched_text(url: str, timeout_s: float) -> str:
-    """Return the body at ``url``; OfflineError if no answer within ``timeout_s`` (DNS included)."""
-    outcome: dict[str, Any] = {}
-    answered = threading.Event()
-
-    def fetch() -> None:
-        try:
-            request = urllib.request.Request(url, headers={"User-Agent": "gstk"})
-            with urllib.request.urlopen(request, timeout=timeout_s) as response:
-                answered.set()
-                outcome["text"] = response.read().decode("utf-8", "replace")
-        except Exception as exc:  # reported in the caller's thread
-            if isinstance(exc, urllib.error.HTTPError):
-                exc.close()  # an HTTPError holds the open response
-            outcome["error"] = exc
-        answered.set()
-
-    worker = threading.Thread(target=fetch, daemon=True)
-    worker.start()
-    if answered.wait(timeout_s):
-        worker.join()  # the body is still bounded by the socket timeout
-    error = outcome.get("error") if "text" not in outcome else None
-    if isinstance(error, urllib.error.HTTPError):
-        raise SatelliteDataError(f"Celestrak answered HTTP {error.code} for {url}: {error.reason}.")
-    if "text" not in outcome:
-        reason = error or f"no answer within {timeout_s:g} s"
-        raise OfflineError(f"Cannot download {url} ({reason}): the network is not reachable.\n"
-                           "Fix: connect and retry, or load a saved file offline with "
-                           "load_satellites(path), e.g. load_satellites(gstk.datasets.shared_tle_path()).")
-    return outcome["text"]
+    text = celestrak_tle_text(CELESTRAK_GP_URL, group, timeout_s, path)
+    return _from_satrecs(*satrecs_from_text(text, "tle", f"Celestrak group {group!r}"))

@@ -21,9 +21,7 @@ canonical units.  Contact tables travel as CSV (:func:`write_contacts_csv`,
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
-import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -33,319 +31,26 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from gstk import datasets
+from gstk.contact_files import CONTACT_UNITS, TIME_COLUMNS, read_contacts_csv, write_contacts_csv
 from gstk.errors import GstkError, ScenarioError
-from gstk.model.specs import SPEC_TYPES, MaxMissionData, Spec, StationStatus, spec_from_dict
-from gstk.scenarios import PAPER_ALTITUDE_KM, SAMPLING_RULES, TABLE1, draw_prices, sample_satellites
-from gstk.units import BITS_PER_GB, BITS_PER_GBIT, BITS_PER_TB, EARTH_RADIUS_KM, SECONDS_PER_DAY
+from gstk.model.specs import MaxMissionData, Spec, StationStatus
+from gstk.scenario_schema import (ELEMENT_KEYS, FRIENDLY_UNITS, PROVIDER_PRICE_KEYS, SELECT_KEYS, SHARED_TLE_TOKEN,
+                                  SOLVER_KEYS, SOURCE_KINDS, STATION_PRICE_KEYS, TOP_KEYS, apply_price_layers,
+                                  apply_satellite_rates, canonical_units, check_mapping, check_number, check_string,
+                                  iso_utc, key_error, parse_prices, parse_satellite_rates, parse_satellite_source,
+                                  parse_solver, parse_spec, parse_station_filter, parse_window, resolve_path)
+from gstk.scenarios import TABLE1, draw_prices, sample_satellites
+from gstk.units import EARTH_RADIUS_KM, SECONDS_PER_DAY
 
-#: Friendly key suffix -> (canonical suffix, factor).  ``kusd`` alone becomes ``usd``.
-FRIENDLY_UNITS: dict[str, tuple[str, float]] = {
-    "_gb": ("_bit", BITS_PER_GB), "_tb": ("_bit", BITS_PER_TB), "_gbit": ("_bit", BITS_PER_GBIT),
-    "_gbps": ("_bps", 1e9), "_mbps": ("_bps", 1e6), "_min": ("_s", 60.0), "_h": ("_s", 3_600.0),
-    "_days": ("_s", SECONDS_PER_DAY), "_kusd": ("_usd", 1_000.0),
-}
-#: The path that stands for :func:`gstk.datasets.shared_tle_path`.
-SHARED_TLE_TOKEN = "$GSTK_TLE"
-TOP_KEYS = ("name", "description", "window", "mission_days", "satellites", "satellite_rates", "stations",
-            "prices", "objective", "constraints", "solver")
-SOURCE_KINDS = ("tle", "omm", "elements", "demo", "tle_text")
-SELECT_KEYS = ("name", "exclude_names", "norad_ids", "altitude_km", "perigee_km", "apogee_km")
-ELEMENT_KEYS = ("id", "name", "altitude_km", "semi_major_axis_km", "inclination_deg", "eccentricity",
-                "raan_deg", "arg_perigee_deg", "mean_anomaly_deg", "epoch", "bstar")
-STATION_PRICE_KEYS = ("setup_cost_usd", "monthly_cost_usd", "licence_cost_usd", "pass_cost_usd",
-                      "minute_cost_usd", "rate_bps", "antennas")
-PROVIDER_PRICE_KEYS = ("integration_cost_usd", *STATION_PRICE_KEYS)
-SOLVER_KEYS = {"time_limit_s": "number", "rel_gap": "number", "threads": "integer", "seed": "integer"}
-TIME_COLUMNS = ("aos", "los", "t_max_elevation")
-CONTACT_UNITS = {"aos": "UTC", "los": "UTC", "duration_s": "s", "max_elevation_deg": "deg", "t_max_elevation": "UTC",
-                 "aos_s": "s since start", "los_s": "s since start"}
+__all__ = [
+    "Scenario", "load_scenario", "read_scenario_dict", "scenario_from_parts",
+    # re-exported from gstk.scenario_schema and gstk.contact_files
+    "FRIENDLY_UNITS", "SHARED_TLE_TOKEN", "TOP_KEYS", "SOURCE_KINDS", "SELECT_KEYS", "ELEMENT_KEYS",
+    "STATION_PRICE_KEYS", "PROVIDER_PRICE_KEYS", "SOLVER_KEYS", "TIME_COLUMNS", "CONTACT_UNITS",
+    "canonical_units", "resolve_path", "write_contacts_csv", "read_contacts_csv",
+]
+
 _CATALOGS: dict[tuple, Any] = {}  # (path, mtime, size) -> Satellites; loading 11k TLEs takes ~1 s
-
-
-# --------------------------------------------------------------------------- checks (one line each)
-def _fail(where: str, message: str) -> ScenarioError:
-    return ScenarioError(f"{where}: {message}")
-
-
-def _number(value: Any, where: str, *, minimum: float | None = None, positive: bool = False,
-            integer: bool = False) -> Any:
-    kind = "an integer" if integer else "a number"
-    if isinstance(value, (np.integer, np.floating)):
-        value = value.item()
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if ok and integer and isinstance(value, float):
-        ok = value.is_integer()
-    if not ok or (isinstance(value, float) and math.isnan(value)):
-        raise _fail(where, f"expected {kind}, got {value!r}")
-    if positive and not value > 0:
-        raise _fail(where, f"expected {kind} > 0, got {value!r}")
-    if minimum is not None and value < minimum:
-        raise _fail(where, f"expected {kind} >= {minimum:g}, got {value!r}")
-    return int(value) if integer else value
-
-
-def _string(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise _fail(where, f"expected a non-empty string, got {value!r}")
-    return value
-
-
-def _strings(value: Any, where: str) -> list[str]:
-    """A string or a list of strings -> list of strings."""
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list):
-        raise _fail(where, f"expected a string or a list of strings, got {value!r}")
-    return [_string(v, f"{where}[{i}]") for i, v in enumerate(items)]
-
-
-def _pair(value: Any, where: str) -> list[float]:
-    if not (isinstance(value, (list, tuple)) and len(value) == 2):
-        raise _fail(where, f"expected [low, high], got {value!r}")
-    low, high = (_number(v, f"{where}[{i}]") for i, v in enumerate(value))
-    if low > high:
-        raise _fail(where, f"low {low!r} is above high {high!r}")
-    return [low, high]
-
-
-def _mapping(value: Any, where: str, allowed: tuple[str, ...] | None = None,
-             required: tuple[str, ...] = ()) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        raise _fail(where, f"expected a mapping, got {value!r}")
-    if allowed is not None:
-        unknown = [k for k in value if k not in allowed]
-        if unknown:
-            raise _fail(f"{where}.{unknown[0]}", f"unknown key; expected one of {', '.join(allowed)}")
-    missing = [k for k in required if k not in value]
-    if missing:
-        raise _fail(f"{where}.{missing[0]}", "missing (required)")
-    return dict(value)
-
-
-def canonical_units(entry: Mapping[str, Any], where: str, known: Any = None) -> dict[str, Any]:
-    """Return ``entry`` with friendly-unit keys converted (``volume_gb: 2`` -> ``volume_bit: 1.6e10``).
-
-    ``known``: when given, only keys whose canonical name is in it are converted.
-
-    Examples
-    --------
-    >>> canonical_units({"duration_min": 3, "kusd": 20}, "x")
-    {'duration_s': 180.0, 'usd': 20000.0}
-    """
-    out: dict[str, Any] = {}
-    for key, value in entry.items():
-        suffix = next((s for s in FRIENDLY_UNITS if key.endswith(s) or key == s[1:]), None)
-        target = None
-        if suffix is not None:
-            canon = FRIENDLY_UNITS[suffix][0]
-            target = canon[1:] if key == suffix[1:] else key[: -len(suffix)] + canon
-        if target is None or (known is not None and target not in known):
-            out.setdefault(key, value)
-            continue
-        if target in entry or target in out:
-            raise _fail(f"{where}.{key}", f"give {key} or {target}, not both")
-        out[target] = _number(value, f"{where}.{key}") * FRIENDLY_UNITS[suffix][1]
-    return out
-
-
-# --------------------------------------------------------------------------- parsing sections
-def _spec(entry: Any, where: str, *, objective: bool) -> Spec:
-    if isinstance(entry, Spec):
-        entry = entry.to_dict()
-    entry = _mapping(entry, where, required=("type",))
-    name = entry["type"]
-    cls = SPEC_TYPES.get(name) if isinstance(name, str) else None
-    if cls is None:
-        raise _fail(f"{where}.type", f"unknown spec type {name!r}; expected one of {', '.join(sorted(SPEC_TYPES))}")
-    if (cls.kind == "objective") != objective:
-        want = "an objective (MinMissionCost, MaxMissionData, MinMaxGap)" if objective else "a constraint or prefilter"
-        raise _fail(f"{where}.type", f"{name} is not {want}")
-    fields = {f.name: f.type for f in dataclasses.fields(cls)}
-    entry = canonical_units(entry, where, fields)
-    for key, value in entry.items():
-        if key != "type" and key in fields:
-            entry[key] = _typed(value, str(fields[key]), f"{where}.{key}")
-    try:
-        return spec_from_dict(entry)
-    except GstkError as exc:
-        raise _fail(where, str(exc)) from None
-
-
-def _typed(value: Any, annotation: str, where: str) -> Any:
-    if annotation == "float":
-        return _number(value, where) if value != "inf" else math.inf
-    if annotation in ("int", "int | None"):
-        return None if value is None and "None" in annotation else _number(value, where, integer=True)
-    if annotation == "bool" and not isinstance(value, bool):
-        raise _fail(where, f"expected true or false, got {value!r}")
-    if annotation == "str":
-        return _string(value, where)
-    if annotation.startswith("tuple"):
-        return _strings(value, where)
-    return value
-
-
-def _window(value: Any) -> dict[str, Any]:
-    where = "scenario.window"
-    entry = canonical_units(_mapping(value, where, required=("start", "days")), where, ("step_s",))
-    _mapping(entry, where, ("start", "days", "step_s"))
-    start = entry["start"]
-    if isinstance(start, (dt.datetime, dt.date)):
-        start = pd.Timestamp(start)
-    try:
-        start = pd.Timestamp(_string(start, f"{where}.start") if not isinstance(start, pd.Timestamp) else start)
-    except (ValueError, TypeError):
-        raise _fail(f"{where}.start", f"expected an ISO-8601 time such as '2025-03-11T00:00:00Z', got {start!r}") from None
-    out = {"start": _utc(start), "days": _number(entry["days"], f"{where}.days", positive=True)}
-    if entry.get("step_s") is not None:
-        out["step_s"] = _number(entry["step_s"], f"{where}.step_s", positive=True)
-    return out
-
-
-def _satellite_source(value: Any, base_dir: Path) -> dict[str, Any]:
-    where = "scenario.satellites"
-    entry = _mapping(value, where, (*SOURCE_KINDS, "select", "sample"))
-    kinds = [k for k in SOURCE_KINDS if k in entry]
-    if len(kinds) != 1:
-        raise _fail(where, f"give exactly one of {', '.join(SOURCE_KINDS)}, got {kinds or 'none'}")
-    kind, out = kinds[0], {}
-    if kind in ("tle", "omm"):
-        out[kind] = _string(entry[kind], f"{where}.{kind}")
-        _existing(out[kind], base_dir, f"{where}.{kind}")
-    elif kind == "tle_text":
-        out[kind] = _string(entry[kind], f"{where}.{kind}")
-    elif kind == "demo":
-        if entry["demo"] is not True:
-            raise _fail(f"{where}.demo", f"expected true, got {entry['demo']!r}")
-        out["demo"] = True
-    else:
-        items = entry["elements"]
-        if not isinstance(items, list) or not items:
-            raise _fail(f"{where}.elements", f"expected a non-empty list of element mappings, got {items!r}")
-        out["elements"] = [_element(e, f"{where}.elements[{i}]") for i, e in enumerate(items)]
-    if "select" in entry:
-        out["select"] = _select(entry["select"], f"{where}.select")
-    if "sample" in entry:
-        out["sample"] = _sample(entry["sample"], f"{where}.sample")
-    return out
-
-
-def _element(value: Any, where: str) -> dict[str, Any]:
-    entry = _mapping(value, where, ELEMENT_KEYS, required=("id", "inclination_deg"))
-    for key, v in entry.items():
-        if key == "epoch" and isinstance(v, (dt.date, pd.Timestamp)):  # YAML reads times as datetimes
-            entry[key] = _iso(_utc(v))
-        elif key in ("id", "name", "epoch"):
-            entry[key] = _string(str(v) if isinstance(v, int) and not isinstance(v, bool) else v, f"{where}.{key}")
-        else:
-            entry[key] = _number(v, f"{where}.{key}")
-    if ("altitude_km" in entry) == ("semi_major_axis_km" in entry):
-        raise _fail(where, "give exactly one of altitude_km and semi_major_axis_km")
-    return entry
-
-
-def _select(value: Any, where: str) -> dict[str, Any]:
-    entry = _mapping(value, where, SELECT_KEYS)
-    for key in ("name", "exclude_names"):
-        if key in entry:
-            entry[key] = _strings(entry[key], f"{where}.{key}")
-    if "norad_ids" in entry:
-        ids = entry["norad_ids"] if isinstance(entry["norad_ids"], list) else [entry["norad_ids"]]
-        entry["norad_ids"] = [_number(v, f"{where}.norad_ids[{i}]", integer=True, minimum=1) for i, v in enumerate(ids)]
-    for key in ("altitude_km", "perigee_km", "apogee_km"):
-        if key in entry:
-            entry[key] = _pair(entry[key], f"{where}.{key}")
-    return entry
-
-
-def _sample(value: Any, where: str) -> dict[str, Any]:
-    entry = _mapping(value, where, ("n", "seed", "rule", "altitude_km"), required=("n", "seed"))
-    out = {"n": _number(entry["n"], f"{where}.n", integer=True, minimum=0),
-           "seed": _number(entry["seed"], f"{where}.seed", integer=True, minimum=0),
-           "rule": entry.get("rule", "exclude-megaconstellations")}
-    if out["rule"] not in SAMPLING_RULES:
-        raise _fail(f"{where}.rule", f"expected one of {', '.join(SAMPLING_RULES)}, got {out['rule']!r}")
-    band = entry.get("altitude_km", list(PAPER_ALTITUDE_KM))
-    out["altitude_km"] = None if band is None else _pair(band, f"{where}.altitude_km")
-    return out
-
-
-def _satellite_rates(value: Any) -> dict[str, Any]:
-    where = "scenario.satellite_rates"
-    entry = canonical_units(_mapping(value, where), where, ("default_bps",))
-    entry = _mapping(entry, where, ("default_bps", "by_id"))
-    out: dict[str, Any] = {}
-    if "default_bps" in entry:
-        out["default_bps"] = _number(entry["default_bps"], f"{where}.default_bps", positive=True)
-    if "by_id" in entry:
-        by_id = _mapping(entry["by_id"], f"{where}.by_id")
-        out["by_id"] = {str(k): _number(v, f"{where}.by_id.{k}", positive=True) for k, v in by_id.items()}
-    return out
-
-
-def _station_filter(value: Any, base_dir: Path) -> dict[str, Any]:
-    where = "scenario.stations"
-    entry = _mapping(value, where, ("path", "providers", "status", "bands", "station_ids"))
-    out: dict[str, Any] = {"path": None, "status": ["Operational"]}
-    if entry.get("path") is not None:
-        out["path"] = _string(entry["path"], f"{where}.path")
-        _existing(out["path"], base_dir, f"{where}.path")
-    for key in ("providers", "bands", "station_ids"):
-        if entry.get(key) is not None:
-            out[key] = _strings(entry[key], f"{where}.{key}")
-    status = entry.get("status", ["Operational"])
-    out["status"] = None if status in (None, "all") else _strings(status, f"{where}.status")
-    return out
-
-
-def _price_entry(value: Any, where: str, keys: tuple[str, ...]) -> dict[str, Any]:
-    entry = canonical_units(_mapping(value, where), where, keys)
-    entry = _mapping(entry, where, keys)
-    return {k: _number(v, f"{where}.{k}", integer=k == "antennas", positive=k in ("rate_bps", "antennas"),
-                       minimum=0) for k, v in entry.items()}
-
-
-def _prices(value: Any) -> dict[str, Any]:
-    where = "scenario.prices"
-    entry = _mapping(value, where, ("random", "defaults", "providers", "stations"))
-    out: dict[str, Any] = {}
-    if "random" in entry:
-        rnd = _mapping(entry["random"], f"{where}.random", ("seed", "ranges"), required=("seed",))
-        out["random"] = {"seed": _number(rnd["seed"], f"{where}.random.seed", integer=True, minimum=0)}
-        if rnd.get("ranges"):
-            ranges = _mapping(rnd["ranges"], f"{where}.random.ranges", tuple(TABLE1))
-            out["random"]["ranges"] = {k: (_number(v, f"{where}.random.ranges.{k}") if k == "per_minute_probability"
-                                           else _pair(v, f"{where}.random.ranges.{k}")) for k, v in ranges.items()}
-    if "defaults" in entry:
-        out["defaults"] = _price_entry(entry["defaults"], f"{where}.defaults", PROVIDER_PRICE_KEYS)
-    for group, keys in (("providers", PROVIDER_PRICE_KEYS), ("stations", STATION_PRICE_KEYS)):
-        if group in entry:
-            table = _mapping(entry[group], f"{where}.{group}")
-            out[group] = {str(k): _price_entry(v, f"{where}.{group}.{k}", keys) for k, v in table.items()}
-    return out
-
-
-def _solver(value: Any) -> dict[str, Any]:
-    where = "scenario.solver"
-    entry = _mapping(value, where, tuple(SOLVER_KEYS))
-    return {k: _number(v, f"{where}.{k}", integer=SOLVER_KEYS[k] == "integer", minimum=0)
-            for k, v in entry.items() if v is not None}
-
-
-def resolve_path(path: str, base_dir: Path) -> Path:
-    """Return ``path`` resolved against ``base_dir``; ``"$GSTK_TLE"`` is the shared TLE snapshot."""
-    if path == SHARED_TLE_TOKEN:
-        return datasets.shared_tle_path()
-    p = Path(os.path.expanduser(path))
-    return p if p.is_absolute() else Path(base_dir) / p
-
-
-def _existing(path: str, base_dir: Path, where: str) -> Path:
-    resolved = resolve_path(path, base_dir)
-    if not resolved.is_file():
-        hint = " (set $GSTK_TLE_PATH to the snapshot)" if path == SHARED_TLE_TOKEN else ""
-        raise _fail(where, f"no such file {str(resolved)!r}{hint}")
-    return resolved
 
 
 # --------------------------------------------------------------------------- the Scenario
@@ -384,30 +89,30 @@ class Scenario:
 
     def __post_init__(self):
         self.base_dir = Path(self.base_dir)
-        window = _window({"start": self.start, "days": self.days, "step_s": self.step_s})
+        window = parse_window({"start": self.start, "days": self.days, "step_s": self.step_s})
         self.start, self.days, self.step_s = window["start"], window["days"], window.get("step_s")
-        self.mission_days = _number(self.mission_days, "scenario.mission_days", positive=True)
-        self.satellite_source = _satellite_source(self.satellite_source, self.base_dir)
-        self.satellite_rates = _satellite_rates(self.satellite_rates)
-        self.station_filter = _station_filter(self.station_filter, self.base_dir)
-        self.prices = _prices(self.prices)
-        self.objective = _spec(self.objective, "scenario.objective", objective=True)
+        self.mission_days = check_number(self.mission_days, "scenario.mission_days", positive=True)
+        self.satellite_source = parse_satellite_source(self.satellite_source, self.base_dir)
+        self.satellite_rates = parse_satellite_rates(self.satellite_rates)
+        self.station_filter = parse_station_filter(self.station_filter, self.base_dir)
+        self.prices = parse_prices(self.prices)
+        self.objective = parse_spec(self.objective, "scenario.objective", objective=True)
         if not isinstance(self.constraints, (list, tuple)):
-            raise _fail("scenario.constraints", f"expected a list of constraint mappings, got {self.constraints!r}")
-        self.constraints = tuple(_spec(c, f"scenario.constraints[{i}]", objective=False)
+            raise key_error("scenario.constraints", f"expected a list of constraint mappings, got {self.constraints!r}")
+        self.constraints = tuple(parse_spec(c, f"scenario.constraints[{i}]", objective=False)
                                  for i, c in enumerate(self.constraints))
-        self.solver = _solver(self.solver)
-        self.name = _string(self.name, "scenario.name")
+        self.solver = parse_solver(self.solver)
+        self.name = check_string(self.name, "scenario.name")
         if not isinstance(self.description, str):
-            raise _fail("scenario.description", f"expected a string, got {self.description!r}")
+            raise key_error("scenario.description", f"expected a string, got {self.description!r}")
 
     # ------------------------------------------------------------------ file form
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, base_dir: str | os.PathLike | None = None,
                   name: str = "scenario") -> "Scenario":
         """Return the scenario a file-schema mapping describes (see the README's *Scenario files*)."""
-        data = _mapping(data, "scenario", TOP_KEYS, required=("window", "satellites"))
-        window = _window(data["window"])
+        data = check_mapping(data, "scenario", TOP_KEYS, required=("window", "satellites"))
+        window = parse_window(data["window"])
         return cls(
             satellite_source=data["satellites"], start=window["start"], days=window["days"],
             step_s=window.get("step_s"), mission_days=data.get("mission_days", 365.0),
@@ -421,7 +126,7 @@ class Scenario:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the file-schema mapping (canonical units); ``from_dict`` of it is an equal scenario."""
-        window: dict[str, Any] = {"start": _iso(self.start), "days": self.days}
+        window: dict[str, Any] = {"start": iso_utc(self.start), "days": self.days}
         if self.step_s is not None:
             window["step_s"] = self.step_s
         out: dict[str, Any] = {"name": self.name}
@@ -531,8 +236,8 @@ class Scenario:
             st = stations.assign(**{k: np.nan for k in STATION_PRICE_KEYS if k != "antennas"})
             prov = pd.DataFrame({"provider": sorted(st["provider"].unique()), "integration_cost_usd": np.nan})
             sats = pd.DataFrame({"satellite_id": sorted(ids), "rate_bps": np.nan})
-        st, prov = _apply_price_layers(st, prov, p, self._catalog_names())
-        sats = _apply_satellite_rates(sats, self.satellite_rates)
+        st, prov = apply_price_layers(st, prov, p, self._catalog_names())
+        sats = apply_satellite_rates(sats, self.satellite_rates)
         return st, prov, sats
 
     def _catalog_names(self) -> tuple[set, set]:
@@ -594,17 +299,7 @@ def _guarded(where: str, build, file: Any = None):
             raise
         raise ScenarioError(f"{exc}{suffix}") from None
     except GstkError as exc:
-        raise _fail(where, " ".join(str(exc).split()) + suffix) from None
-
-
-def _utc(t: Any) -> pd.Timestamp:
-    """Return ``t`` as a UTC Timestamp (naive means UTC)."""
-    t = pd.Timestamp(t)
-    return t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
-
-
-def _iso(t: pd.Timestamp) -> str:
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if t.microsecond or t.nanosecond else "%Y-%m-%dT%H:%M:%SZ")
+        raise key_error(where, " ".join(str(exc).split()) + suffix) from None
 
 
 def _catalog(path: Path, kind: str):
@@ -624,55 +319,6 @@ def _from_element(e: Mapping[str, Any]):
 
     kwargs = {k: v for k, v in e.items() if k not in ("id", "name")}
     return Satellites.from_elements(ids=[e["id"]], names=[e.get("name", e["id"])], **kwargs)
-
-
-def _apply_price_layers(st: pd.DataFrame, prov: pd.DataFrame, prices: Mapping[str, Any],
-                        known: tuple[set, set]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Apply defaults < providers < stations on top of the draws; check every price is set."""
-    for group, names, what in (("providers", known[0], "provider"), ("stations", known[1], "station")):
-        unknown = sorted(set(prices.get(group, {})) - names)
-        if unknown:
-            raise _fail(f"scenario.prices.{group}.{unknown[0]}", f"unknown {what}; known: {', '.join(sorted(names))}")
-    layers = [(np.ones(len(st), bool), np.ones(len(prov), bool), prices.get("defaults", {}))]
-    layers += [(st["provider"].eq(p).to_numpy(), prov["provider"].eq(p).to_numpy(), v)
-               for p, v in prices.get("providers", {}).items()]
-    layers += [(st["station_id"].eq(s).to_numpy(), np.zeros(len(prov), bool), v)
-               for s, v in prices.get("stations", {}).items()]
-    st, prov = st.copy(), prov.copy()
-    for st_rows, prov_rows, values in layers:
-        for key, value in values.items():
-            if key == "integration_cost_usd":
-                prov.loc[prov_rows, key] = float(value)
-            else:
-                st.loc[st_rows, key] = value if key == "antennas" else float(value)
-    missing = prov.loc[prov["integration_cost_usd"].isna(), "provider"].tolist()
-    if missing:
-        raise _fail(f"scenario.prices.providers.{missing[0]}.integration_cost_usd",
-                    "missing; set it there or in prices.defaults, or use prices.random")
-    for column in STATION_PRICE_KEYS[:-1]:
-        rows = st[st[column].isna()]
-        if len(rows):
-            more = f" (and {len(rows) - 1} more stations)" if len(rows) > 1 else ""
-            raise _fail(f"scenario.prices.stations.{rows['station_id'].iloc[0]}.{column}",
-                        f"missing{more}; set it there, in prices.providers.{rows['provider'].iloc[0]} or "
-                        "prices.defaults, or use prices.random")
-    st["antennas"] = st["antennas"].astype("int64")
-    return st, prov
-
-
-def _apply_satellite_rates(sats: pd.DataFrame, rates: Mapping[str, Any]) -> pd.DataFrame:
-    sats = sats.copy()
-    if "default_bps" in rates:
-        sats["rate_bps"] = float(rates["default_bps"])
-    unknown = sorted(set(rates.get("by_id", {})) - set(sats["satellite_id"]))
-    if unknown:
-        raise _fail(f"scenario.satellite_rates.by_id.{unknown[0]}", "not a satellite of this scenario")
-    for sid, rate in rates.get("by_id", {}).items():
-        sats.loc[sats["satellite_id"] == sid, "rate_bps"] = float(rate)
-    if sats["rate_bps"].isna().any():
-        raise _fail("scenario.satellite_rates.default_bps", "missing: explicit prices need satellite rates "
-                    "(give default_bps or by_id for every satellite, or use prices.random)")
-    return sats
 
 
 # --------------------------------------------------------------------------- files
@@ -737,44 +383,6 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     return scenario
 
 
-# --------------------------------------------------------------------------- contacts as CSV
-def write_contacts_csv(contacts: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write a contact table as CSV, times as ISO-8601 UTC to the nanosecond (``...Z``), lossless."""
-    out = contacts.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
-            utc = out[column].dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
-            out[column] = utc.dt.strftime("%Y-%m-%dT%H:%M:%S.%f") + utc.dt.nanosecond.map("{:03d}Z".format)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(path, index=False)
-    return path
-
-
-def read_contacts_csv(path: str | os.PathLike, *, start: Any, end: Any) -> pd.DataFrame:
-    """Read a contact CSV written by :func:`write_contacts_csv`; ``attrs`` get the window (start, end)."""
-    path = Path(path)
-    if not path.is_file():
-        raise ScenarioError(f"no such contacts file {str(path)!r}")
-    try:
-        header = pd.read_csv(path, nrows=0).columns.tolist()
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: not a contacts CSV ({' '.join(str(exc).split())})") from None
-    missing = [c for c in ("satellite_id", "station_id", "aos", "los", "duration_s") if c not in header]
-    if missing:
-        raise ScenarioError(f"{path}: contacts CSV lacks column(s) {missing}; write it with `gstk contacts`")
-    text_columns = {c: str for c in ("satellite_id", "station_id", "provider", "contact_id") if c in header}
-    table = pd.read_csv(path, dtype=text_columns)
-    for column in TIME_COLUMNS:
-        if column in table.columns:
-            try:
-                table[column] = pd.to_datetime(table[column], format="ISO8601", utc=True).astype("datetime64[ns, UTC]")
-            except (ValueError, TypeError):
-                raise ScenarioError(f"{path}: column {column} holds a value that is not an ISO-8601 time") from None
-    table.attrs.update(start=_utc(start), end=_utc(end), units={c: u for c, u in CONTACT_UNITS.items() if c in table})
-    return table
-
-
 # --------------------------------------------------------------------------- in-memory trials
 def scenario_from_parts(*, catalog: Any, stations: Any, n_satellites: int, sample_seed: int, price_seed: int,
                         rule: str, altitude_km: Any, objective: Any, constraints: Any, mission_days: float,
@@ -817,5 +425,4 @@ def _source_of(sats) -> dict[str, Any]:
         {"id": r.satellite_id, "name": r.name, "semi_major_axis_km": (r.perigee_km + r.apogee_km) / 2 + EARTH_RADIUS_KM,
          "inclination_deg": r.inclination_deg, "eccentricity": r.eccentricity, "raan_deg": r.raan_deg,
          "arg_perigee_deg": r.arg_perigee_deg, "mean_anomaly_deg": r.mean_anomaly_deg,
-         "epoch": _iso(r.epoch), "bstar": r.bstar} for r in frame.itertuples()]}
-
+         "epoch": iso_utc(r.epoch), "bstar": r.bstar} for r in frame.itertuples()]}

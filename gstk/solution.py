@@ -7,9 +7,7 @@ satellite, gaps) can be recomputed by ``gstk.verify`` from the raw tables.
 Nothing here calls a solver.
 """
 from __future__ import annotations
-
 import dataclasses
-import html
 import json
 import math
 from dataclasses import dataclass, field
@@ -20,19 +18,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gstk.costs import COST_TERMS, mission_cost_breakdown_usd
+from gstk.costs import COST_TERMS
 from gstk.errors import SolveError
-from gstk.units import BITS_PER_GB, BITS_PER_TB, SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_MINUTE
+from gstk.model.specs import SPEC_TYPES
+from gstk.solution_render import (format_bits, format_percent, format_seconds, format_usd, iso_utc,
+                                  solution_html)
+from gstk.solution_tables import (CONTACT_COLUMNS, CONTACT_UNITS, max_gap_by_satellite_s, max_gap_s,
+                                  objective_value, selection_tables, taken_contacts, usage_table)
+from gstk.units import SECONDS_PER_DAY
 
-#: Columns of ``Solution.contacts`` always present, in this order (extra contact columns follow).
-CONTACT_COLUMNS = (
-    "contact_id", "satellite_id", "station_id", "provider", "aos", "los",
-    "aos_s", "los_s", "duration_s", "volume_bit", "cost_usd",
-)
-CONTACT_UNITS = {
-    "aos": "UTC", "los": "UTC", "aos_s": "s", "los_s": "s", "duration_s": "s",
-    "volume_bit": "bit", "cost_usd": "USD",
-}
+__all__ = [
+    "Status", "Solution", "relative_gap",
+    # re-exported from gstk.solution_tables and gstk.solution_render
+    "CONTACT_COLUMNS", "CONTACT_UNITS", "max_gap_s", "max_gap_by_satellite_s", "selection_tables",
+    "objective_value", "taken_contacts", "format_usd", "format_bits", "format_seconds", "format_percent",
+    "solution_html",
+]
+
 _SCHEMA_VERSION = 1
 
 
@@ -55,47 +57,7 @@ class Status(str, Enum):
         return self.value
 
 
-# ----------------------------------------------------------------------------- gap definition
-def max_gap_s(aos_s: np.ndarray, los_s: np.ndarray, sim_duration_s: float, *,
-              include_boundary: bool = True) -> float:
-    """Return the largest contact gap of one satellite's TAKEN contacts, in seconds.
-
-    The successor of contact i is the first taken contact j with a strictly later
-    AOS; the gap after i is a_j - b_i (negative counts as 0).  With boundary gaps,
-    the start gap a_first and the end gap T_sim - max b also count, and no contact
-    at all gives T_sim.  Without them, 0 or 1 contacts give 0.
-
-    Examples
-    --------
-    >>> max_gap_s(np.array([100.0, 500.0]), np.array([200.0, 600.0]), 1000.0)
-    400.0
-    >>> max_gap_s(np.array([100.0, 500.0]), np.array([200.0, 600.0]), 1000.0, include_boundary=False)
-    300.0
-    """
-    aos_s, los_s = np.asarray(aos_s, float), np.asarray(los_s, float)
-    if len(aos_s) == 0:
-        return float(sim_duration_s) if include_boundary else 0.0
-    starts = np.unique(aos_s)  # sorted distinct AOS
-    successor = np.searchsorted(starts, aos_s, side="right")
-    has_successor = successor < len(starts)
-    gap = float(np.max(starts[successor[has_successor]] - los_s[has_successor], initial=0.0))
-    if include_boundary:
-        gap = max(gap, float(starts[0]), float(sim_duration_s - los_s.max()))
-    return max(gap, 0.0)
-
-
-def max_gap_by_satellite_s(aos_s: np.ndarray, los_s: np.ndarray, satellite_of_contact: np.ndarray,
-                           n_satellites: int, sim_duration_s: float, *,
-                           include_boundary: bool = True) -> np.ndarray:
-    """Return :func:`max_gap_s` of every satellite 0..n_satellites-1 over the given (taken) contacts."""
-    satellite_of_contact = np.asarray(satellite_of_contact, int)
-    return np.array([
-        max_gap_s(aos_s[satellite_of_contact == k], los_s[satellite_of_contact == k], sim_duration_s,
-                  include_boundary=include_boundary)
-        for k in range(n_satellites)
-    ], dtype=float)
-
-
+# ----------------------------------------------------------------------------- certificate
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
     """Return |objective - bound| / |objective| (0 when equal, inf when objective is 0), None if unknown."""
     if objective is None or bound is None or not (math.isfinite(objective) and math.isfinite(bound)):
@@ -175,12 +137,12 @@ class Solution:
     @property
     def providers(self) -> pd.DataFrame:
         """Return one row per selected provider: n_stations, n_contacts, contact_time_s, volume_bit, cost_usd."""
-        return _usage_table(self.contacts, "provider", self.selected_providers)
+        return usage_table(self.contacts, "provider", self.selected_providers)
 
     @property
     def stations(self) -> pd.DataFrame:
         """Return one row per selected station: provider, n_contacts, contact_time_s, volume_bit, cost_usd."""
-        return _usage_table(self.contacts, "station_id", self.selected_stations)
+        return usage_table(self.contacts, "station_id", self.selected_stations)
 
     @property
     def satellites(self) -> pd.DataFrame:
@@ -267,8 +229,12 @@ class Solution:
         """Return the solution as JSON text (and write it to ``path`` if given); lossless.
 
         Top-level keys are the dataclass fields plus ``schema`` and ``contacts_dtypes``;
-        timestamps are ISO-8601 UTC ('Z'), contacts a list of records.  Non-finite
-        floats are written as Python's ``json`` writes them (``Infinity``, ``NaN``).
+        timestamps are ISO-8601 UTC ('Z'), contacts a list of records.  The text is strict
+        JSON: non-finite floats (an unlimited ``MaxContactGap.gap_s``, an infinite relative
+        gap) are written as the strings ``"inf"``, ``"-inf"`` and ``"nan"``, the spelling
+        scenario files use.  :meth:`from_json` reads them back as floats wherever a float
+        belongs (float fields, the float-valued dicts, float parameters of the specs in
+        ``problem``, float contact columns) and leaves strings elsewhere untouched.
         """
         record: dict[str, Any] = {"schema": _SCHEMA_VERSION}
         for f in dataclasses.fields(self):
@@ -277,14 +243,14 @@ class Solution:
                 record["contacts"] = _frame_records(value)
                 record["contacts_dtypes"] = {c: str(t) for c, t in value.dtypes.items()}
             elif isinstance(value, pd.Timestamp):
-                record[f.name] = _iso_utc(value)
+                record[f.name] = iso_utc(value)
             elif isinstance(value, Enum):
                 record[f.name] = value.value
             elif isinstance(value, tuple):
                 record[f.name] = list(value)
             else:
                 record[f.name] = value
-        text = json.dumps(record, indent=1, default=_json_scalar)
+        text = json.dumps(_finite(record), indent=1, default=_json_scalar, allow_nan=False)
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
         return text
@@ -302,6 +268,13 @@ class Solution:
         unknown = sorted(set(record) - names)
         if unknown:
             raise SolveError(f"solution JSON has unknown key(s) {unknown}; expected {sorted(names)}")
+        for f in dataclasses.fields(cls):
+            if f.name in record and "float" in str(f.type):
+                value = record[f.name]
+                record[f.name] = ({k: _float(v) for k, v in value.items()} if isinstance(value, dict)
+                                  else _float(value))
+        if isinstance(record.get("problem"), dict):
+            record["problem"] = _problem_floats(record["problem"])
         record["status"] = Status(record["status"])
         record["contacts"] = _frame_from_records(record.get("contacts", []), dtypes)
         for key in ("sim_start", "sim_end"):
@@ -311,113 +284,47 @@ class Solution:
         return cls(**record)
 
 
-# ----------------------------------------------------------------------------- tables from x
-def selection_tables(data, taken: np.ndarray | None, *, include_boundary: bool = True) -> dict[str, Any]:
-    """Return the selection fields of a :class:`Solution` for the 0/1 contact vector ``taken``.
-
-    y, z and w are rebuilt from x: a station is used iff a contact there is taken
-    (5), a provider iff one of its stations is used (6), a licence (s, k) iff a
-    contact of k at s is taken (7).
-    """
-    if taken is None:
-        return dict(selected_providers=(), selected_stations=(), contacts=taken_contacts(data, None),
-                    cost_breakdown={}, data_by_satellite={}, data_total_bit=0.0,
-                    contact_minutes_per_day={}, max_gap_by_satellite_s={})
-    x = np.asarray(taken, float).round().astype(bool)
-    y = np.bincount(data.station_of_contact[x], minlength=len(data.station_ids)) > 0
-    z = np.bincount(data.provider_of_station[y], minlength=len(data.provider_ids)) > 0
-    w = np.bincount(data.pair_of_contact[x], minlength=len(data.pair_station)) > 0
-    costs = mission_cost_breakdown_usd(
-        integration_cost_usd=data.integration_cost_usd, providers_used=z.astype(float),
-        setup_cost_usd=data.setup_cost_usd, monthly_cost_usd=data.monthly_cost_usd, stations_used=y.astype(float),
-        licence_cost_usd_per_pair=data.pair_licence_cost_usd, pairs_used=w.astype(float),
-        contact_cost=data.contact_cost_usd, contacts_taken=x.astype(float),
-        mission_duration_s=data.mission_duration_s, sim_duration_s=data.sim_duration_s,
-    )
-    n_sat = len(data.satellite_ids)
-    sat = data.satellite_of_contact[x]
-    data_bit = data.surrogate_scale * np.bincount(sat, weights=data.volume_bit[x], minlength=n_sat)
-    minutes = np.bincount(sat, weights=data.duration_s[x], minlength=n_sat) / SECONDS_PER_MINUTE
-    minutes_per_day = minutes / (data.sim_duration_s / SECONDS_PER_DAY)
-    gaps = max_gap_by_satellite_s(data.aos_s[x], data.los_s[x], sat, n_sat, data.sim_duration_s,
-                                  include_boundary=include_boundary)
-    ids = data.satellite_ids
-    return dict(
-        selected_providers=tuple(p for p, used in zip(data.provider_ids, z) if used),
-        selected_stations=tuple(s for s, used in zip(data.station_ids, y) if used),
-        contacts=taken_contacts(data, x), cost_breakdown=costs,
-        data_by_satellite={k: float(v) for k, v in zip(ids, data_bit)}, data_total_bit=float(data_bit.sum()),
-        contact_minutes_per_day={k: float(v) for k, v in zip(ids, minutes_per_day)},
-        max_gap_by_satellite_s={k: float(v) for k, v in zip(ids, gaps)},
-    )
-
-
-def objective_value(objective_name: str, tables: dict[str, Any]) -> float:
-    """Return the objective (2), (3) or (4) in its natural unit from :func:`selection_tables` output."""
-    if objective_name == "min_mission_cost":
-        return float(tables["cost_breakdown"]["total"])
-    if objective_name == "max_mission_data":
-        return float(tables["data_total_bit"])
-    if objective_name == "min_max_gap":
-        return float(max(tables["max_gap_by_satellite_s"].values(), default=0.0))
-    raise SolveError(f"unknown objective {objective_name!r}; expected min_mission_cost, max_mission_data "
-                     "or min_max_gap")
-
-
-def taken_contacts(data, x: np.ndarray | None) -> pd.DataFrame:
-    """Return the tidy table of taken contacts (all of ``CONTACT_COLUMNS`` plus extra contact columns)."""
-    x = np.zeros(data.n_contacts, bool) if x is None else np.asarray(x, bool)
-    source = data.contacts.reset_index(drop=True)
-    station = data.station_of_contact
-    provider = np.asarray(data.provider_ids, dtype=object)[data.provider_of_station[station]] \
-        if data.n_contacts else np.array([], dtype=object)
-    out = pd.DataFrame({
-        "contact_id": source["contact_id"].astype("str"),
-        "satellite_id": source["satellite_id"].astype("str"),
-        "station_id": source["station_id"].astype("str"),
-        "provider": pd.Series(provider, dtype="str"),
-        "aos": pd.to_datetime(source["aos"], utc=True), "los": pd.to_datetime(source["los"], utc=True),
-        "aos_s": np.asarray(data.aos_s, float), "los_s": np.asarray(data.los_s, float),
-        "duration_s": np.asarray(data.duration_s, float), "volume_bit": np.asarray(data.volume_bit, float),
-        "cost_usd": np.asarray(data.contact_cost_usd, float),
-    })
-    extra = [c for c in source.columns if c not in out.columns]
-    out = pd.concat([out, source[extra]], axis=1)[x].reset_index(drop=True)
-    out.attrs["units"] = {**source.attrs.get("units", {}), **CONTACT_UNITS}
-    out.attrs["units"] = {c: u for c, u in out.attrs["units"].items() if c in out.columns}
-    return out
-
-
-def _usage_table(contacts: pd.DataFrame, key: str, selected: tuple[str, ...]) -> pd.DataFrame:
-    grouped = contacts.groupby(key, sort=True)
-    out = pd.DataFrame({
-        "n_contacts": grouped.size(),
-        "contact_time_s": grouped["duration_s"].sum(),
-        "volume_bit": grouped["volume_bit"].sum(),
-        "cost_usd": grouped["cost_usd"].sum(),
-    }).reindex(pd.Index(list(selected), dtype="str", name=key), fill_value=0)
-    if key == "provider":
-        out.insert(0, "n_stations", grouped["station_id"].nunique().reindex(out.index, fill_value=0))
-    else:
-        first = grouped["provider"].first().reindex(out.index)
-        out.insert(0, "provider", first.astype("str"))
-    out = out.reset_index()
-    out["n_contacts"] = out["n_contacts"].astype(int)
-    out.attrs["units"] = {"contact_time_s": "s", "volume_bit": "bit (simulation window)",
-                          "cost_usd": "USD (simulation window)"}
-    return out
-
-
 # ----------------------------------------------------------------------------- JSON helpers
-def _iso_utc(value: pd.Timestamp) -> str:
-    value = pd.Timestamp(value)
-    value = value.tz_localize("UTC") if value.tzinfo is None else value.tz_convert("UTC")
-    return value.isoformat().replace("+00:00", "Z")
+#: Strict JSON has no Infinity or NaN: non-finite floats travel as these strings.
+_NON_FINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
+
+
+def _finite(value: Any) -> Any:
+    """Return ``value`` with every non-finite float, at any depth, replaced by "inf", "-inf" or "nan"."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value
+
+
+def _float(value: Any) -> Any:
+    """Return the float a JSON value in a float position stands for ("inf", "-inf", "nan" included)."""
+    return _NON_FINITE[value] if isinstance(value, str) and value in _NON_FINITE else value
+
+
+def _problem_floats(problem: dict) -> dict:
+    """Return ``Solution.problem`` with the float parameters of known spec types decoded by :func:`_float`."""
+    def spec(entry: Any) -> Any:
+        cls = SPEC_TYPES.get(entry.get("type")) if isinstance(entry, dict) else None
+        if cls is None:
+            return entry
+        floats = {f.name for f in dataclasses.fields(cls) if "float" in str(f.type)}
+        return {k: _float(v) if k in floats else v for k, v in entry.items()}
+
+    out = dict(problem)
+    if "objective" in out:
+        out["objective"] = spec(out["objective"])
+    if isinstance(out.get("constraints"), list):
+        out["constraints"] = [spec(c) for c in out["constraints"]]
+    return out
 
 
 def _json_scalar(value: Any) -> Any:
     if isinstance(value, pd.Timestamp):
-        return _iso_utc(value)
+        return iso_utc(value)
     if isinstance(value, np.generic):
         return value.item()
     raise TypeError(f"cannot write {type(value).__name__} to solution JSON")
@@ -428,7 +335,7 @@ def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     for name in frame.columns:
         col = frame[name]
         if isinstance(col.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(col):
-            columns[name] = [None if pd.isna(v) else _iso_utc(v) for v in col]
+            columns[name] = [None if pd.isna(v) else iso_utc(v) for v in col]
         else:
             columns[name] = [None if (not isinstance(v, float) and pd.isna(v)) else
                              (v.item() if isinstance(v, np.generic) else v) for v in col.tolist()]
@@ -447,86 +354,3 @@ def _frame_from_records(records: list[dict[str, Any]], dtypes: dict[str, str]) -
     units = {**CONTACT_UNITS}
     frame.attrs["units"] = {c: u for c, u in units.items() if c in frame.columns}
     return frame
-
-
-# ----------------------------------------------------------------------------- formatting
-def format_usd(usd: float | None) -> str:
-    """Return '$1.23M'-style money text."""
-    if usd is None or not math.isfinite(usd):
-        return "n/a"
-    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(usd) >= scale:
-            return f"${usd / scale:.2f}{suffix}"
-    return f"${usd:.0f}"
-
-
-def format_bits(bits: float | None) -> str:
-    """Return '4.5 TB' / '12.3 GB' text (1 TB = 1e12 bytes)."""
-    if bits is None or not math.isfinite(bits):
-        return "n/a"
-    if abs(bits) >= 1000 * BITS_PER_TB:
-        return f"{bits / BITS_PER_TB:,.0f} TB"
-    if abs(bits) >= BITS_PER_TB:
-        return f"{bits / BITS_PER_TB:.3g} TB"
-    return f"{bits / BITS_PER_GB:.3g} GB"
-
-
-def format_seconds(seconds: float | None) -> str:
-    """Return '2.50 h' / '42 min' / '12 s' text."""
-    if seconds is None or not math.isfinite(seconds):
-        return "n/a"
-    if seconds >= SECONDS_PER_HOUR:
-        return f"{seconds / SECONDS_PER_HOUR:.2f} h"
-    if seconds >= SECONDS_PER_MINUTE:
-        return f"{seconds / SECONDS_PER_MINUTE:.1f} min"
-    return f"{seconds:.0f} s"
-
-
-def format_percent(fraction: float | None) -> str:
-    """Return '0.00%' text ('n/a' when unknown)."""
-    if fraction is None:
-        return "n/a"
-    return "inf%" if math.isinf(fraction) else f"{100 * fraction:.2f}%"
-
-
-_BADGE_COLORS = {Status.OPTIMAL: "#2e7d32", Status.FEASIBLE: "#ef6c00"}
-
-
-def _objective_text(solution: Solution, value: float | None) -> str:
-    unit = {"min_mission_cost": format_usd, "max_mission_data": format_bits, "min_max_gap": format_seconds}
-    return unit.get(solution.objective_name, lambda v: "n/a" if v is None else f"{v:.6g}")(value)
-
-
-def solution_html(solution: Solution, rows: int = 5) -> str:
-    """Return the HTML view: status badge, certificate table, heads of the main tables."""
-    color = _BADGE_COLORS.get(solution.status, "#c62828")
-    badge = (f'<span class="gstk-status" style="background:{color};color:white;padding:2px 8px;'
-             f'border-radius:4px;font-weight:bold">{solution.status.value}</span>')
-    certificate = {
-        "objective": f"{solution.objective_name} ({solution.sense})",
-        "objective value": _objective_text(solution, solution.objective),
-        "best bound": _objective_text(solution, solution.bound),
-        "relative gap": format_percent(solution.gap),
-        "total cost": format_usd(solution.cost_breakdown.get("total")),
-        "mission data": format_bits(solution.data_total_bit),
-        "providers / stations / contacts":
-            f"{len(solution.selected_providers)} / {len(solution.selected_stations)} / {len(solution.contacts)}",
-        "build / solve time": f"{solution.build_time_s:.2f} s / {solution.solve_time_s:.2f} s",
-        "variables / constraints / solves": f"{solution.n_variables} / {solution.n_constraints} / {solution.n_solves}",
-        "simulation window": f"{_iso_utc(solution.sim_start)} to {_iso_utc(solution.sim_end)}",
-        "mission": f"{solution.mission_days:g} days",
-    }
-    cert_rows = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-                        for k, v in certificate.items())
-    parts = [f'<div class="gstk-solution"><p>{badge} <b>Solution</b></p>',
-             f'<table class="gstk-certificate">{cert_rows}</table>']
-    if solution.message:
-        parts.append(f"<p class='gstk-message'>{html.escape(solution.message)}</p>")
-    if solution.status.has_solution:
-        tables = [("Cost breakdown", solution.cost_table), ("Providers", solution.providers),
-                  ("Stations", solution.stations), ("Satellites", solution.satellites),
-                  (f"Contacts ({len(solution.contacts)})", solution.contacts[list(CONTACT_COLUMNS)])]
-        for title, table in tables:
-            parts.append(f"<h4>{html.escape(title)}</h4>{table.head(rows).to_html(index=False)}")
-    parts.append("</div>")
-    return "\n".join(parts)

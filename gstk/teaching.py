@@ -21,7 +21,7 @@ from gstk import orbits
 from gstk.display import units_from_names
 from gstk.errors import GstkError
 from gstk.maps import coverage_half_angle_deg
-from gstk.tle import _FIELDS as _TLE_FIELDS
+from gstk.tle import TLE_FIELDS
 from gstk.units import EARTH_RADIUS_KM, MU_EARTH_KM3_S2, SECONDS_PER_DAY
 
 #: Elevation mask when a station gives none (formulation §8).
@@ -136,7 +136,7 @@ def tle_fields(line1: str, line2: str) -> pd.DataFrame:
         if len(line) != 69:
             raise GstkError(f"TLE line {number} has {len(line)} columns, expected 69: {line!r}; "
                             "pass both lines whole, e.g. from tle_lines(satellites).")
-        for first, last, what, _ in _TLE_FIELDS[number]:
+        for first, last, what, _ in TLE_FIELDS[number]:
             if what != "blank":
                 rows.append({"line": number, "columns": f"{first}-{last}" if last > first else str(first),
                              "text": line[first - 1:last], "field": what})

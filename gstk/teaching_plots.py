@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gstk.plots import _category_colors, _require_columns, _utc_naive
+from gstk.plots import category_colors, require_columns, utc_naive
 from gstk.units import EARTH_RADIUS_KM
 
 
@@ -40,9 +40,9 @@ def orbit_frames_plot(orbit: pd.DataFrame, *, axes=None, title: str | None = Non
     matplotlib.figure.Figure
         Each track is a ``Line2D`` with gid ``orbit:<frame>:<satellite_id>``.
     """
-    _require_columns(orbit, ("satellite_id", "frame", "x_km", "y_km"), "orbit")
+    require_columns(orbit, ("satellite_id", "frame", "x_km", "y_km"), "orbit")
     fig, axes = _new_axes(axes, 2, figsize=(10.0, 5.0))
-    colors = _category_colors(orbit["satellite_id"], "satellite_id")
+    colors = category_colors(orbit["satellite_id"], "satellite_id")
     for ax, frame in zip(axes, ("TEME", "ITRF")):
         ax.add_patch(_earth_disc())
         rows = orbit[orbit["frame"] == frame]
@@ -91,9 +91,9 @@ def elevation_plot(look: pd.DataFrame, *, elevation_mask_deg: float = 10.0, ax=N
     """
     import matplotlib.dates as mdates
 
-    _require_columns(look, ("time", "elevation_deg", "visible"), "look angle")
+    require_columns(look, ("time", "elevation_deg", "visible"), "look angle")
     fig, ax = _new_axes(ax, figsize=(10.0, 3.5))
-    times = mdates.date2num(_utc_naive(look["time"]).to_numpy())
+    times = mdates.date2num(utc_naive(look["time"]).to_numpy())
     elevation = look["elevation_deg"].to_numpy(float)
     ax.plot(times, elevation, color="#1f77b4", linewidth=1.0, gid="elevation")
     ax.axhline(elevation_mask_deg, color="#d62728", linestyle="--", linewidth=1.0, gid="mask",
@@ -135,7 +135,7 @@ def sky_plot(look: pd.DataFrame, *, elevation_mask_deg: float = 10.0, ax=None,
     """
     import matplotlib.pyplot as plt
 
-    _require_columns(look, ("azimuth_deg", "elevation_deg", "visible"), "look angle")
+    require_columns(look, ("azimuth_deg", "elevation_deg", "visible"), "look angle")
     if ax is None:
         fig = plt.figure(figsize=(5.0, 5.0), layout="constrained")
         ax = fig.add_subplot(projection="polar")
@@ -173,8 +173,8 @@ def coverage_plot(coverage: pd.DataFrame, *, axes=None, title: str | None = None
     matplotlib.figure.Figure
         One line per altitude on each panel, gid ``coverage:<altitude_km>``.
     """
-    _require_columns(coverage, ("altitude_km", "elevation_mask_deg", "half_angle_deg",
-                                "longest_pass_s"), "coverage")
+    require_columns(coverage, ("altitude_km", "elevation_mask_deg", "half_angle_deg",
+                               "longest_pass_s"), "coverage")
     fig, axes = _new_axes(axes, 2, figsize=(10.0, 3.8))
     for altitude, rows in coverage.groupby("altitude_km"):
         rows = rows.sort_values("elevation_mask_deg")
@@ -210,9 +210,9 @@ def latitude_plot(pass_stats: pd.DataFrame, *, axes=None, title: str | None = No
     """
     columns = (("passes_per_day", "passes per day", 1.0), ("mean_pass_s", "mean pass (min)", 60.0),
                ("contact_min_per_day", "contact time (min/day)", 1.0))
-    _require_columns(pass_stats, ("satellite_id", "abs_lat_deg", *(c for c, *_ in columns)), "pass statistics")
+    require_columns(pass_stats, ("satellite_id", "abs_lat_deg", *(c for c, *_ in columns)), "pass statistics")
     fig, axes = _new_axes(axes, 3, figsize=(12.0, 3.8))
-    colors = _category_colors(pass_stats["satellite_id"], "satellite_id")
+    colors = category_colors(pass_stats["satellite_id"], "satellite_id")
     for ax, (column, label, scale) in zip(axes, columns):
         for sat, color in colors.items():
             rows = pass_stats[pass_stats["satellite_id"].astype(str) == sat]
@@ -235,7 +235,7 @@ def pass_histograms(contacts: pd.DataFrame, *, axes=None, title: str | None = No
     matplotlib.figure.Figure
         Two panels; bars have gid ``hist:duration`` and ``hist:max_elevation``.
     """
-    _require_columns(contacts, ("duration_s", "max_elevation_deg"), "contacts")
+    require_columns(contacts, ("duration_s", "max_elevation_deg"), "contacts")
     fig, axes = _new_axes(axes, 2, figsize=(10.0, 3.5))
     axes[0].hist(contacts["duration_s"] / 60.0, bins=30, color="#1f77b4", gid="hist:duration")
     axes[0].set_xlabel("pass duration (min)")
@@ -265,10 +265,10 @@ def daily_contact_plot(daily: pd.DataFrame, *, ax=None, title: str | None = None
     matplotlib.figure.Figure
         Bars in containers with gid ``daily:<satellite_id>``.
     """
-    _require_columns(daily, ("satellite_id", "day", "contact_min"), "daily contacts")
+    require_columns(daily, ("satellite_id", "day", "contact_min"), "daily contacts")
     fig, ax = _new_axes(ax, figsize=(10.0, 3.5))
     table = daily.pivot_table(index="day", columns="satellite_id", values="contact_min", fill_value=0.0)
-    colors = _category_colors(table.columns, "satellite_id")
+    colors = category_colors(table.columns, "satellite_id")
     width = 0.8 / max(len(colors), 1)
     x = np.arange(len(table))
     for i, (sat, color) in enumerate(colors.items()):

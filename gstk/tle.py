@@ -34,8 +34,9 @@ TLE_LINE_LENGTH = 69
 _SATNUM = r"[0-9A-HJ-NP-Z ][0-9 ]{3}[0-9]"  # Alpha-5 letter allowed in column 3
 _ANGLE = r"[ 0-9]{2}[0-9]\.[0-9]{4}"
 _EXP = r"[ +-][0-9]{5}[ +-][0-9]"
-# (first column, last column, what the field holds, regex), columns 1-based inclusive.
-_FIELDS = {
+#: Fields of TLE lines 1 and 2: (first column, last column, what the field holds, regex),
+#: columns 1-based inclusive.
+TLE_FIELDS = {
     1: [
         (1, 1, "line number", "1"), (2, 2, "blank", " "),
         (3, 7, "satellite number", _SATNUM), (8, 8, "classification U/C/S", "[UCS ]"),
@@ -60,8 +61,9 @@ _FIELDS = {
         (64, 68, "revolution number at epoch", "[ 0-9]{4}[0-9]"), (69, 69, "checksum", "[0-9]"),
     ],
 }
-_LINE_RE = {k: re.compile("".join(f"({rx})" for *_, rx in fields)) for k, fields in _FIELDS.items()}
-_FIELD_RE = {k: [re.compile(rx) for *_, rx in fields] for k, fields in _FIELDS.items()}
+_FIELDS = TLE_FIELDS  # former private name, kept as an alias
+_LINE_RE = {k: re.compile("".join(f"({rx})" for *_, rx in fields)) for k, fields in TLE_FIELDS.items()}
+_FIELD_RE = {k: [re.compile(rx) for *_, rx in fields] for k, fields in TLE_FIELDS.items()}
 # Checksum weights: each digit counts its value, '-' counts 1, everything else 0.
 _CHECKSUM_TABLE = bytes(
     (c - 48 if 48 <= c <= 57 else 1 if c == 45 else 0) for c in range(256)
@@ -182,7 +184,7 @@ def template_problem(line: str, k: int, where: str) -> str:
     if len(line) != TLE_LINE_LENGTH:
         problems.append(f"the line is {len(line)} characters long, expected {TLE_LINE_LENGTH}")
     first, last = TLE_LINE_LENGTH + 1, len(line)
-    for (first_col, last_col, what, _), rx in zip(_FIELDS[k], _FIELD_RE[k]):
+    for (first_col, last_col, what, _), rx in zip(TLE_FIELDS[k], _FIELD_RE[k]):
         if not rx.fullmatch(padded[first_col - 1:last_col]):
             problems.append(f"columns {first_col}-{last_col} ({what}) read {padded[first_col - 1:last_col]!r}")
             first, last = first_col, last_col

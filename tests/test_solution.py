@@ -1,6 +1,7 @@
 """Tests of gstk.solution: gap definition, tables from a selection, reprs, JSON round trip."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -280,6 +281,42 @@ def test_json_file_and_nanoseconds(tmp_path):
     back = Solution.from_json(path)
     assert_same_solution(back, sol)
     assert (back.contacts["aos"].dt.nanosecond == 123).all()
+
+
+def _reject_constant(name):
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+def test_json_is_strict_and_keeps_non_finite_values():
+    """Infinite spec values and gaps, NaN contact fields: strict JSON out, the same floats back."""
+    constraints = [S.MaxMonthlyCost(), S.MaxContactGap(gap_s=86_400.0)]  # MaxMonthlyCost() is usd=inf
+    contacts, problem, data = instance_data(3, n_contacts=6, constraints=constraints)
+    contacts["max_elevation_deg"] = [np.nan, np.inf, -np.inf, 10.0, 20.0, 30.0][:len(contacts)]
+    contacts["note"] = ["inf", "nan", "-inf", "x", "y", "z"][:len(contacts)]  # strings stay strings
+    data = ModelData.from_problem(contacts, problem)
+    sol = Solution.from_selection(data, np.ones(data.n_contacts, bool), status=Status.FEASIBLE,
+                                  objective_name="min_max_gap", sense="min", bound=-math.inf,
+                                  problem=problem.spec_dicts(), message="inf")
+    sol = dataclasses.replace(sol, gap=math.inf, data_by_satellite={**sol.data_by_satellite, "ghost": -math.inf})
+    assert math.isinf(sol.problem["constraints"][0]["usd"]) and math.isinf(sol.bound)
+
+    text = sol.to_json()
+    record = json.loads(text, parse_constant=_reject_constant)  # no Infinity/NaN tokens
+    assert record["problem"]["constraints"][0] == {"type": "MaxMonthlyCost", "usd": "inf"}
+    assert record["gap"] == "inf" and record["bound"] == "-inf" and record["data_by_satellite"]["ghost"] == "-inf"
+    elevations = sol.contacts["max_elevation_deg"].tolist()
+    assert np.isnan(elevations).any() and np.isinf(elevations).any()  # the case under test is there
+    spelled = {math.inf: "inf", -math.inf: "-inf"}
+    assert [r["max_elevation_deg"] for r in record["contacts"]] == [
+        "nan" if math.isnan(v) else spelled.get(v, v) for v in elevations]
+
+    back = Solution.from_json(text)
+    assert_same_solution(back, sol)
+    assert back.problem["constraints"][0]["usd"] == math.inf and back.gap == math.inf
+    assert back.bound == -math.inf and back.data_by_satellite["ghost"] == -math.inf and back.message == "inf"
+    assert back.contacts["note"].tolist() == sol.contacts["note"].tolist()
+    assert {"inf", "nan"} & set(back.contacts["note"])
+    assert [S.spec_from_dict(c) for c in back.problem["constraints"]] == constraints
 
 
 def test_json_rejects_unknown_keys():
