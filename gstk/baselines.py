@@ -28,6 +28,7 @@ fail loudly).
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import math
@@ -186,6 +187,8 @@ def better(a: Solution | None, b: Solution | None) -> Solution | None:
 
 def baseline_solutions(contacts: pd.DataFrame, problem: Problem, *, sizes: Iterable[int] = (1, 2),
                        providers: Iterable[str] | None = None, warm_start: bool = True,
+                       solved: Mapping[tuple[str, ...], Solution] | None = None,
+                       unrestricted: Solution | None = None,
                        **solver_options: Any) -> dict[tuple[str, ...], Solution]:
     """Return the optimal network restricted to every set of ``sizes`` providers.
 
@@ -199,6 +202,11 @@ def baseline_solutions(contacts: pd.DataFrame, problem: Problem, *, sizes: Itera
         Providers to combine (default :func:`available_providers`).
     warm_start : bool
         Start each set from the best solution of its subsets already solved.
+    solved : mapping, optional
+        Sets solved before (e.g. the one-provider networks); used for warm starts only.
+    unrestricted : Solution, optional
+        A solution of the unrestricted problem.  A set containing every
+        provider it uses gets it without a solve (:func:`inherit_unrestricted`).
     **solver_options
         Passed to :func:`gstk.solve.solve`.
 
@@ -208,17 +216,42 @@ def baseline_solutions(contacts: pd.DataFrame, problem: Problem, *, sizes: Itera
         Provider tuple -> verified Solution, in :func:`provider_sets` order.
     """
     names = available_providers(problem) if providers is None else sorted(set(providers))
+    known: dict[tuple[str, ...], Solution] = dict(solved or {})
     out: dict[tuple[str, ...], Solution] = {}
     for subset in provider_sets(names, sizes):
+        if covers_unrestricted(subset, unrestricted):
+            out[subset] = inherit_unrestricted(unrestricted, subset)
+            continue
         start = None
         if warm_start:
-            for smaller in out:
+            for smaller, solution in known.items():
                 if set(smaller) < set(subset):
-                    start = better(start, out[smaller])
-        out[subset] = solve_verified(contacts, restricted_problem(problem, subset), start_from=start,
-                                     **solver_options)
+                    start = better(start, solution)
+        out[subset] = known[subset] = solve_verified(contacts, restricted_problem(problem, subset),
+                                                     start_from=start, **solver_options)
         log.debug("baseline %s: %r", "+".join(subset), out[subset])
     return out
+
+
+def covers_unrestricted(subset: Iterable[str], unrestricted: Solution | None) -> bool:
+    """Return whether ``subset`` holds every provider of a (non-empty) unrestricted solution."""
+    return (unrestricted is not None and unrestricted.status.has_solution
+            and unrestricted.status in (Status.OPTIMAL, Status.FEASIBLE)
+            and len(unrestricted.selected_providers) > 0
+            and set(unrestricted.selected_providers) <= set(subset))
+
+
+def inherit_unrestricted(unrestricted: Solution, subset: tuple[str, ...]) -> Solution:
+    """Return the unrestricted solution as the network restricted to ``subset`` (no solve).
+
+    It uses only providers of ``subset``, so it is feasible there; and the
+    restricted optimum is no better than the unrestricted one, so the
+    unrestricted bound still holds.  Objective, bound, gap and status carry
+    over unchanged; ``n_solves`` and the times are 0.
+    """
+    return dataclasses.replace(
+        unrestricted, build_time_s=0.0, solve_time_s=0.0, n_solves=0,
+        message=f"no solve: the unrestricted network uses only providers of {'+'.join(subset)}")
 
 
 def best_solution(solutions: Iterable[Solution]) -> Solution | None:

@@ -101,6 +101,24 @@ def test_min_cost_pairs_never_cost_more_than_their_members_and_optimum_beats_all
                 assert solution.objective <= min(m.objective for m in members) * (1 + REL_OBJECTIVE)
 
 
+@pytest.mark.parametrize("seed", [6, 8, 9])
+def test_pairs_holding_the_unrestricted_network_inherit_it_and_match_brute_force(seed):
+    contacts, problem = _problem(seed, MinMissionCost(), (MinSatelliteDownlink(volume_bit=2e11),), n_contacts=14)
+    optimum = solve_verified(contacts, problem)
+    solutions = baseline_solutions(contacts, problem, sizes=(2,), unrestricted=optimum)
+    inherited = [k for k, sol in solutions.items() if sol.n_solves == 0]
+    if optimum.status.has_solution and len(optimum.selected_providers) <= 2:
+        assert inherited, "a pair holds the unrestricted network's providers"
+    for subset, solution in solutions.items():
+        truth = brute_force(contacts, restricted_problem(problem, subset))
+        assert solution.status.has_solution == (truth.objective is not None)
+        if truth.objective is not None:
+            assert solution.objective == pytest.approx(truth.objective, rel=REL_OBJECTIVE)
+        if subset in inherited:
+            assert set(optimum.selected_providers) <= set(subset)
+            assert solution.solve_time_s == 0.0 and "no solve" in solution.message
+
+
 def test_warm_start_does_not_change_the_optimum():
     contacts, problem = _problem(7, MaxMissionData(), (MaxMonthlyCost(usd=30_000),))
     start = solve_verified(contacts, restricted_problem(problem, ["P0"]))
