@@ -18,12 +18,16 @@ Problems (paper §3):
 * min-cost: (2) with a per-satellite downlink of 100 GB in every 24 h window
   stepped hourly (9), exclusions, d_min = 180 s;
 * min-max-gap: (4) with boundary gaps under the max-data constraints, solved
-  exactly by a window model per provider set (gstk.model.gaps).
+  exactly by ``gstk.optimize`` (window models per provider set, gstk.solve_gap).
 
-"paper" is the paper-faithful dense model: pairwise exclusion rows and the
-aggregated linking rows sum_{c in C_s} x_c <= |C_s| y_s.  Both run through
-``gstk.solve.solve`` on the same SCIP in the same process, with the same
-time limit; a ratio is printed as ">= limit/ours" when the paper model hits it.
+"gstk" is what ``gstk.optimize`` does (max data: decomposed over provider sets
+when the cap cannot bind, gstk.solve_decompose; SCIP with
+``gstk.solve.MAX_DATA_SCIP_PARAMS``); "1 MILP" is ``optimize(...,
+decompose=False)``.  "paper" is the paper-faithful dense model: pairwise
+exclusion rows and the aggregated linking rows sum_{c in C_s} x_c <= |C_s| y_s,
+solved with SCIP's default settings.  All run on the same SCIP in the same
+process, with the same time limit; a ratio is printed as ">= limit/ours" when
+the paper model hits it.
 
 Run ``python benchmarks/bench_solve.py`` (full: 1, 5, 10 satellites, growth to
 20, lever study; tens of minutes) or ``--quick`` (1 and 5 satellites).
@@ -40,17 +44,18 @@ import warnings
 import cvxpy as cp
 import numpy as np
 import pandas as pd
+import pyscipopt
 
 from gstk.contacts import compute_contacts
 from gstk.datasets import shared_tle_path
 from gstk.model import specs
-from gstk.model.build import build_gap_window_model, build_model, restrict_to_providers
+from gstk.model.build import build_model
 from gstk.model.data import ModelData
-from gstk.model.gaps import exact_min_max_gap, gap_lower_bound_s, provider_choices, satellite_orders
+from gstk.model.gaps import gap_lower_bound_s
 from gstk.problem import Problem
 from gstk.satellites import load_satellites
 from gstk.scenarios import draw_prices, sample_satellites
-from gstk.solve import solve
+from gstk.solve import MAX_DATA_SCIP_PARAMS, optimize, solve
 from gstk.stations import load_stations
 
 START, DAYS, D_MIN_S = pd.Timestamp("2025-03-11T00:00:00Z"), 7, 180.0
@@ -58,11 +63,9 @@ DAILY_DOWNLINK_BIT = 8e11  # 100 GB per satellite per 24 h window
 BINDING_CAP_USD_PER_SATELLITE = 25_000.0
 SAMPLE_SIZE = 20
 ALL_STATUSES = specs.StationStatus(statuses=specs.STATUSES)
-#: SCIP settings measured in the lever study: skip the clique and vbounds start heuristics (seconds
-#: each on 25k binaries, useless when the root LP is integral), skip probing and symmetry detection in
-#: presolve, and start with the dual simplex.
-TUNED = {"heuristics/clique/freq": -1, "heuristics/vbounds/freq": -1, "propagating/probing/maxprerounds": 0,
-         "misc/usesymmetry": 0, "lp/initalgorithm": "d"}
+#: gstk's max-data SCIP settings (measured in the lever study) and SCIP's own defaults for the same keys.
+TUNED = dict(MAX_DATA_SCIP_PARAMS)
+SCIP_DEFAULTS = {key: pyscipopt.Model().getParam(key) for key in TUNED}
 
 
 # --------------------------------------------------------------------------- instance
@@ -112,23 +115,36 @@ def min_cost(inst: Instance, pairwise: bool = False) -> Problem:
 
 # --------------------------------------------------------------------------- runs
 def run(model, time_limit_s: float, params: dict | None = None) -> dict:
-    """Solve with gstk.solve and return one result row."""
+    """Solve one built model with gstk.solve (gstk's default SCIP settings unless ``params``)."""
     t0 = time.perf_counter()
-    sol = solve(model, time_limit_s=time_limit_s, scip_params=dict(params or {}))
+    sol = solve(model, time_limit_s=time_limit_s, scip_params=params)
     return {"status": sol.status.value, "objective": sol.objective, "bound": sol.bound, "gap": sol.gap,
             "build_s": model.build_time_s, "solve_s": sol.solve_time_s, "wall_s": time.perf_counter() - t0,
-            "rows": model.size["n_constraints"], "cols": model.size["n_variables"], "nnz": model.size["nonzeros"]}
+            "rows": model.size["n_constraints"], "cols": model.size["n_variables"], "nnz": model.size["nonzeros"],
+            "solves": sol.n_solves, "message": sol.message}
 
 
-def ours_and_paper(inst: Instance, make, time_limit_s: float, paper: bool = True) -> tuple[dict, dict | None]:
+def run_optimize(inst: Instance, problem: Problem, time_limit_s: float, **options) -> dict:
+    """Run gstk.optimize end to end (ModelData, build, solve) and return one result row."""
+    t0 = time.perf_counter()
+    sol = optimize(inst.contacts, problem, time_limit_s=time_limit_s, diagnose=False, **options)
+    return {"status": sol.status.value, "objective": sol.objective, "bound": sol.bound, "gap": sol.gap,
+            "build_s": sol.build_time_s, "solve_s": sol.solve_time_s, "wall_s": time.perf_counter() - t0,
+            "rows": sol.n_constraints, "cols": sol.n_variables, "nnz": "-", "solves": sol.n_solves,
+            "message": sol.message}
+
+
+def ours_and_paper(inst: Instance, make, time_limit_s: float) -> tuple[dict, dict | None, dict]:
+    """Return (gstk.optimize, one MILP (max data only), paper dense model) rows."""
     problem = make(inst)
-    data = ModelData.from_problem(inst.contacts, problem)
-    ours = run(build_model(data, problem.objective, problem.constraints), time_limit_s, TUNED)
-    if not paper:
-        return ours, None
+    ours = run_optimize(inst, problem, time_limit_s)
+    # min cost never decomposes: there optimize is the one MILP
+    one = run_optimize(inst, problem, time_limit_s, decompose=False) \
+        if isinstance(problem.objective, specs.MaxMissionData) else None
     faithful = make(inst, pairwise=True)
+    data = ModelData.from_problem(inst.contacts, faithful)
     dense = build_model(data, faithful.objective, faithful.constraints, linking="aggregated")
-    return ours, run(dense, time_limit_s)
+    return ours, one, run(dense, time_limit_s, SCIP_DEFAULTS)
 
 
 def fmt(value, unit: str) -> str:
@@ -141,8 +157,8 @@ def fmt(value, unit: str) -> str:
 def print_row(label: str, r: dict, unit: str) -> None:
     gap = "-" if r["gap"] is None else f"{100 * r['gap']:.2f}%"
     print(f"  {label:<7} {r['status']:<11} obj {fmt(r['objective'], unit):>16}  bound {fmt(r['bound'], unit):>16}"
-          f"  gap {gap:>7}  build {r['build_s']:6.2f} s  solve {r['solve_s']:7.2f} s"
-          f"  [{r['rows']} rows, {r['cols']} cols, {r['nnz']} nnz]")
+          f"  gap {gap:>7}  build {r['build_s']:6.2f} s  solve {r['solve_s']:7.2f} s  wall {r['wall_s']:7.2f} s"
+          f"  [{r['solves']} solve(s); largest {r['rows']} rows, {r['cols']} cols, {r['nnz']} nnz]")
 
 
 def speedup(ours: dict, paper: dict, limit_s: float) -> str:
@@ -151,36 +167,9 @@ def speedup(ours: dict, paper: dict, limit_s: float) -> str:
     return f"{'>= ' if bound else ''}{(limit_s if bound else paper['solve_s']) / max(ours['solve_s'], 1e-9):.1f}x"
 
 
-# --------------------------------------------------------------------------- min-max gap (4)
-def exact_gap(inst: Instance, time_limit_s: float) -> dict:
-    """Exact (4): lower bound per provider set, then one window model per set (gstk.model.gaps)."""
-    problem = max_data(inst, 1e9).with_changes(objective=specs.MinMaxGap())
-    data = ModelData.from_problem(inst.contacts, problem)
-    kept = [s for s in problem.constraints if not isinstance(s, specs.MaxProviders)]
-    t0, stats = time.perf_counter(), {"solves": 0, "build_s": 0.0, "log": []}
-
-    def solve_window(chosen, lower, upper, start):
-        names = [data.provider_ids[p] for p in chosen]
-        sub = restrict_to_providers(data, names)
-        model = build_gap_window_model(sub, kept, lower, upper, True)
-        if start is not None:
-            model.warm_start = {"x": start[np.isin(data.provider_of_station[data.station_of_contact], chosen)]
-                                .astype(float)}
-        remaining = time_limit_s - (time.perf_counter() - t0)
-        sol = solve(model, time_limit_s=max(remaining, 1.0))
-        stats["solves"] += 1
-        stats["build_s"] += model.build_time_s
-        status = sol.status.value
-        stats["log"].append(f"[{lower:.0f}, {upper:.0f}] s on {'+'.join(names)}: {status} "
-                            f"in {sol.solve_time_s:.1f} s")
-        if status == "OPTIMAL":
-            return "optimal", sol.objective
-        return ("infeasible", None) if status == "INFEASIBLE" else (status, None)
-
-    lower = gap_lower_bound_s(data, problem.constraints, True)[0]
-    value, chosen = exact_min_max_gap(data, problem.constraints, True, solve_window)
-    return {"lower_s": lower, "optimum_s": value, "providers": None if chosen is None else
-            [data.provider_ids[p] for p in chosen], "wall_s": time.perf_counter() - t0, **stats}
+def min_max_gap(inst: Instance) -> Problem:
+    """(4) with boundary gaps under the max-data constraints (cap 1e9 $/month: non-binding)."""
+    return max_data(inst, 1e9).with_changes(objective=specs.MinMaxGap())
 
 
 # --------------------------------------------------------------------------- levers
@@ -210,51 +199,6 @@ def greedy_schedule(data: ModelData, cap_usd: float) -> np.ndarray:
     return taken
 
 
-def decomposed_max_data(inst: Instance, cap_usd: float, time_limit_s: float) -> dict:
-    """Max data by provider sets: per-set bound = sum over satellites of their best non-overlapping volume.
-
-    Sets are solved best bound first; a set whose bound cannot beat the incumbent is skipped.
-    """
-    problem = max_data(inst, cap_usd)
-    data = ModelData.from_problem(inst.contacts, problem)
-    kept = [s for s in problem.constraints if not isinstance(s, specs.MaxProviders)]
-    provider = data.provider_of_station[data.station_of_contact]
-    bounds = []
-    for chosen in provider_choices(data, problem.constraints):
-        total = 0.0
-        for idx in satellite_orders(data.satellite_of_contact, data.aos_s, data.los_s, len(data.satellite_ids)):
-            idx = idx[np.isin(provider[idx], chosen)]
-            total += best_interval_volume(data.aos_s[idx], data.los_s[idx], data.volume_bit[idx])
-        bounds.append((total * data.surrogate_scale, chosen))
-    bounds.sort(key=lambda t: -t[0])
-    t0, best, solved, build_s, solve_s = time.perf_counter(), -np.inf, 0, 0.0, 0.0
-    for bound, chosen in bounds:
-        if bound <= best * (1 + 1e-9):
-            continue
-        sub = restrict_to_providers(data, [data.provider_ids[p] for p in chosen])
-        model = build_model(sub, problem.objective, kept)
-        r = run(model, max(time_limit_s - (time.perf_counter() - t0), 1.0), TUNED)
-        solved, build_s, solve_s = solved + 1, build_s + r["build_s"], solve_s + r["solve_s"]
-        if r["status"] == "OPTIMAL" and r["objective"] > best:
-            best = r["objective"]
-        elif r["status"] not in ("OPTIMAL", "INFEASIBLE"):
-            return {"objective": None, "sets": len(bounds), "solved": solved, "wall_s": time.perf_counter() - t0,
-                    "build_s": build_s, "solve_s": solve_s}
-    return {"objective": best, "sets": len(bounds), "solved": solved, "wall_s": time.perf_counter() - t0,
-            "build_s": build_s, "solve_s": solve_s}
-
-
-def best_interval_volume(a: np.ndarray, b: np.ndarray, v: np.ndarray) -> float:
-    """Return the largest total volume of pairwise non-overlapping contacts (weighted interval scheduling)."""
-    order = np.argsort(b, kind="stable")
-    a, b, v = a[order], b[order], v[order]
-    before = np.searchsorted(b, a, side="right")
-    best = np.zeros(len(a) + 1)
-    for i in range(len(a)):
-        best[i + 1] = max(best[i], best[before[i]] + v[i])
-    return float(best[-1])
-
-
 def lever_study(inst: Instance, time_limit_s: float) -> None:
     n = len(inst.satellites)
     print(f"\nLever study: max-data, {n} satellites (each row changes one thing from the row above)")
@@ -264,12 +208,13 @@ def lever_study(inst: Instance, time_limit_s: float) -> None:
         print(f" {label} (B_month = {cap:,.0f} $):")
         rows = [
             ("straightforward clique model (all links), default SCIP",
-             build_model(data, problem.objective, problem.constraints, compact=False), {}, None),
+             build_model(data, problem.objective, problem.constraints, compact=False), SCIP_DEFAULTS, None),
             ("compact model (only used links), default SCIP",
-             build_model(data, problem.objective, problem.constraints), {}, None),
-            ("compact model, tuned SCIP", build_model(data, problem.objective, problem.constraints), TUNED, None),
+             build_model(data, problem.objective, problem.constraints), SCIP_DEFAULTS, None),
+            ("compact model, tuned SCIP (gstk default)",
+             build_model(data, problem.objective, problem.constraints), None, None),
             ("compact model, tuned SCIP, greedy warm start",
-             build_model(data, problem.objective, problem.constraints), TUNED, greedy_schedule(data, cap)),
+             build_model(data, problem.objective, problem.constraints), None, greedy_schedule(data, cap)),
         ]
         for name, model, params, start in rows:
             if start is not None:
@@ -278,10 +223,13 @@ def lever_study(inst: Instance, time_limit_s: float) -> None:
             gap = "-" if r["gap"] is None else f"{100 * r['gap']:.2f}%"
             print(f"   {name:<58} {r['status']:<9} {fmt(r['objective'], 'PB'):>14} gap {gap:>7}"
                   f"  build {r['build_s']:5.2f} s  solve {r['solve_s']:7.2f} s  [{r['rows']} rows, {r['nnz']} nnz]")
-        d = decomposed_max_data(inst, cap, time_limit_s)
-        print(f"   {'decomposition over the ' + str(d['sets']) + ' provider sets, bound-pruned':<58} "
-              f"{'OPTIMAL' if d['objective'] is not None else 'LIMIT':<9} {fmt(d['objective'], 'PB'):>14}"
-              f"             build {d['build_s']:5.2f} s  solve {d['solve_s']:7.2f} s  ({d['solved']} sets solved)")
+        for name, options in (("optimize(decompose=True): provider sets, bound-pruned", {"decompose": True}),
+                              ("gstk.optimize (decompose='auto')", {})):
+            d = run_optimize(inst, problem, time_limit_s, **options)
+            gap = "-" if d["gap"] is None else f"{100 * d['gap']:.2f}%"
+            print(f"   {name:<58} {d['status']:<9} {fmt(d['objective'], 'PB'):>14} gap {gap:>7}"
+                  f"  build {d['build_s']:5.2f} s  solve {d['solve_s']:7.2f} s  wall {d['wall_s']:7.2f} s"
+                  f"  ({d['solves']} solve(s); {d['message']})")
 
 
 # --------------------------------------------------------------------------- main
@@ -292,6 +240,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--cap-usd", type=float, default=1e9, help="monthly cap of the max-data table")
     parser.add_argument("--no-levers", action="store_true")
+    parser.add_argument("--levers-only", action="store_true", help="only the lever study (10 satellites)")
     args = parser.parse_args()
     warnings.simplefilter("ignore", UserWarning)
     logging.basicConfig(level=logging.WARNING)
@@ -301,49 +250,50 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.1f}, SCIP via cvxpy {cp.__version__}")
     contacts, stations, order = load_instance(max(sizes + growth), args.seed)
     limit = args.time_limit
+    if args.levers_only:
+        lever_study(instance(contacts, stations, order[:max(sizes)], args.seed), limit)
+        return
 
     for title, make, unit in (
             (f"max-data (B_month = {args.cap_usd:,.0f} $)", lambda i, pairwise=False: max_data(i, args.cap_usd, pairwise), "PB"),
             (f"min-cost ({DAILY_DOWNLINK_BIT / 8e9:.0f} GB per satellite per 24 h)", min_cost, "k$")):
-        print(f"\n{title}: gstk (compact clique model, tuned SCIP) vs paper (pairwise, aggregated links)")
+        print(f"\n{title}: gstk.optimize vs one MILP vs paper (pairwise, aggregated links, default SCIP)")
         for n in sizes:
             inst = instance(contacts, stations, order[:n], args.seed)
             n_contacts = int((inst.contacts["duration_s"] >= D_MIN_S).sum())
             print(f" {n} satellite(s), {n_contacts} contacts >= {D_MIN_S:.0f} s:")
-            ours, paper = ours_and_paper(inst, make, limit)
+            ours, one, paper = ours_and_paper(inst, make, limit)
             print_row("gstk", ours, unit)
+            print(f"          ({ours['message']})")
+            if one is not None:
+                print_row("1 MILP", one, unit)
             print_row("paper", paper, unit)
-            print(f"  speed-up (solve time, paper / gstk): {speedup(ours, paper, limit)}")
-            if make is not min_cost:
-                d = decomposed_max_data(inst, args.cap_usd, limit)
-                print(f"  gstk, decomposed over {d['sets']} provider sets: {fmt(d['objective'], unit)} proven optimal"
-                      f" with {d['solved']} set(s) solved, build {d['build_s']:.2f} s, solve {d['solve_s']:.2f} s,"
-                      f" total {d['wall_s']:.2f} s; speed-up "
-                      f"{speedup({'solve_s': d['solve_s']}, paper, limit)}")
+            print(f"  speed-up (solve time, paper / gstk): {speedup(ours, paper, limit)}"
+                  + (f"; paper / 1 MILP: {speedup(one, paper, limit)}" if one is not None else ""))
 
-    print("\nmin-max-gap (4), boundary gaps, max-data constraints: exact = lower bound per provider set "
-          "+ one window MILP per set")
+    print("\nmin-max-gap (4), boundary gaps, max-data constraints: gstk.optimize (window models per provider set)")
     for n in sizes:
         inst = instance(contacts, stations, order[:n], args.seed)
-        g = exact_gap(inst, limit)
-        print(f" {n} satellite(s): optimum {fmt(g['optimum_s'], 'h')} (lower bound {fmt(g['lower_s'], 'h')}) "
-              f"with {g['providers']}, {g['solves']} window solves, total {g['wall_s']:.1f} s "
-              f"(build {g['build_s']:.1f} s)")
-        for line in g["log"]:
-            print(f"    window {line}")
+        problem = min_max_gap(inst)
+        lower = gap_lower_bound_s(ModelData.from_problem(inst.contacts, problem), problem.constraints, True)[0]
+        g = run_optimize(inst, problem, limit)
+        gap = "-" if g["gap"] is None else f"{100 * g['gap']:.2f}%"
+        print(f" {n:>2} satellite(s): {g['status']:<9} optimum {fmt(g['objective'], 'h')} bound {fmt(g['bound'], 'h')}"
+              f" gap {gap} (chain lower bound {fmt(lower, 'h')}); {g['solves']} SCIP solves, build {g['build_s']:.1f} s,"
+              f" solve {g['solve_s']:.1f} s, total {g['wall_s']:.1f} s")
+        print(f"      {g['message']}")
 
     if growth:
-        print("\nGrowth, max-data (gstk, tuned SCIP): one MILP | decomposed over provider sets")
+        print("\nGrowth, max-data: optimize(decompose=False), one MILP | gstk.optimize (decomposed over provider sets)")
         for n in growth:
             inst = instance(contacts, stations, order[:n], args.seed)
             problem = max_data(inst, args.cap_usd)
-            r = run(build_model(ModelData.from_problem(inst.contacts, problem), problem.objective,
-                                problem.constraints), limit, TUNED)
-            d = decomposed_max_data(inst, args.cap_usd, limit)
+            r = run_optimize(inst, problem, limit, decompose=False)
+            d = run_optimize(inst, problem, limit)
             print(f"  {n:>2} satellites: {r['status']:<9} {fmt(r['objective'], 'PB'):>14}  build {r['build_s']:5.2f} s"
-                  f"  solve {r['solve_s']:7.2f} s  [{r['rows']} rows, {r['cols']} cols, {r['nnz']} nnz]"
-                  f"  | {fmt(d['objective'], 'PB'):>14}  {d['solved']} set(s), solve {d['solve_s']:6.2f} s,"
-                  f" total {d['wall_s']:6.2f} s")
+                  f"  solve {r['solve_s']:7.2f} s  wall {r['wall_s']:7.2f} s [{r['rows']} rows, {r['cols']} cols]"
+                  f"  | {d['status']:<9} {fmt(d['objective'], 'PB'):>14}  {d['solves']} set(s), solve {d['solve_s']:6.2f} s,"
+                  f" wall {d['wall_s']:6.2f} s")
 
     if not args.no_levers:
         lever_study(instance(contacts, stations, order[:max(sizes)], args.seed), limit)

@@ -19,15 +19,16 @@ Two details of cvxpy 1.9's SCIP interface shape this module:
 * the objective reaches SCIP negated for maximization and without its constant
   term; :func:`run_scip` undoes both for the bound.
 
-The exact min-max-gap objective (4) is solved by a search over the finite set
-of candidate gap values (:func:`solve_min_max_gap_exact`), each step a
-feasibility MILP of the coverage form of (13).  :func:`optimize` is the one-call
-entry point; on an infeasible result it asks :mod:`gstk.diagnose` why.
+The exact min-max-gap objective (4) is solved by window models over the
+provider sets (14) allows (:func:`solve_min_max_gap_exact`, in
+:mod:`gstk.solve_gap`).  Max data (3) without a binding cost cap runs with :data:`MAX_DATA_SCIP_PARAMS`
+unless the caller overrides them.  :func:`optimize` is the one-call entry point:
+it may decompose max data over provider sets (:mod:`gstk.solve_decompose`) and,
+on an infeasible result, asks :mod:`gstk.diagnose` why.
 """
 from __future__ import annotations
 
 import logging
-import math
 import time
 import warnings
 from dataclasses import dataclass, replace
@@ -42,11 +43,11 @@ from cvxpy.reductions.solvers.conic_solvers.scip_conif import SCIP as _CvxpyScip
 from cvxpy.settings import PARAM_PROB
 
 from gstk.errors import GstkError
-from gstk.model.build import build_gap_feasibility_model, build_model
+from gstk.model.build import build_model
 from gstk.model.data import ModelData
-from gstk.model.gaps import gap_candidates_s, gap_lower_bound_s
-from gstk.model.specs import MaxContactGap, MinMaxGap, Spec
-from gstk.solution import Solution, Status, max_gap_by_satellite_s
+from gstk.model.gaps import coverage_lower_bound_s, longest_uncovered_s  # noqa: F401 - re-exported
+from gstk.model.specs import MaxContactGap, MaxMissionData, MaxMonthlyCost, MinMaxGap, Spec
+from gstk.solution import Solution, Status
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,14 @@ SCIP_LIMIT_STATUSES = frozenset({
 #: Relative difference below which a proven-optimal objective and its bound are reported equal
 #: (SCIP proves optimality to an absolute 1e-9 in model units, i.e. k$ / Gbit / hours).
 _OPTIMAL_SNAP = 1e-9
-#: Stand-in for a zero gap bound in the exact search (MaxContactGap.gap_s must be > 0).
-_ZERO_GAP_S = 1e-9
+#: SCIP settings for max data (3), from the lever study of benchmarks/bench_solve.py (10 satellites:
+#: 4.6 s against 6.3 s with SCIP's defaults): skip the clique and vbounds start heuristics (seconds each
+#: on 25k binaries, useless when the root LP is integral), skip probing and symmetry detection in
+#: presolve, and start with the dual simplex.  ``scip_params`` override any of them.
+MAX_DATA_SCIP_PARAMS: dict[str, Any] = {
+    "heuristics/clique/freq": -1, "heuristics/vbounds/freq": -1, "propagating/probing/maxprerounds": 0,
+    "misc/usesymmetry": 0, "lp/initalgorithm": "d",
+}
 
 
 # ----------------------------------------------------------------------------- status mapping
@@ -298,23 +305,25 @@ def solve(model, *, time_limit_s: float | None = None, rel_gap: float | None = N
     ----------
     model : gstk.model.build.Model
         From :func:`gstk.model.build.build_model`.  An exact ``MinMaxGap`` objective
-        is solved by :func:`solve_min_max_gap_exact`.
+        (``Model.form == 'exact'``) is solved by :func:`solve_min_max_gap_exact`.
     time_limit_s : float, optional
         Wall-clock limit in seconds for SCIP (for the exact gap search: all its solves).
     rel_gap : float, optional
         Stop when |primal - dual| / min(|primal|, |dual|) <= rel_gap (SCIP ``limits/gap``;
-        for the exact gap search: (hi - lo) / hi); such a stop is reported OPTIMAL with
-        its gap, which is |objective - bound| / |objective|.
+        for the exact gap search: (best - lower bound) / best); such a stop is reported
+        OPTIMAL with its gap, which is |objective - bound| / |objective|.
     threads, seed : int
         SCIP LP threads (see :func:`scip_parameters`) and random seed shift.
     scip_params : dict, optional
-        Extra SCIP parameters, e.g. ``{"limits/nodes": 1000}``; they override the above.
+        Extra SCIP parameters, e.g. ``{"limits/nodes": 1000}``; they override the above
+        and, for max data without a binding cost cap, :data:`MAX_DATA_SCIP_PARAMS`.
     warm_start : bool
         Give SCIP a start solution: ``Model.warm_start`` (variable name -> values) if
         set, plus the current values of the model's cvxpy variables (a previous
         solve's, or ones set by the caller).  Complete starts are added as a solution,
         incomplete ones as a partial solution SCIP's ``completesol`` heuristic
-        finishes.  Not used by the exact gap search (each step is a new model).
+        finishes.  The exact gap search starts each window model from the satellites'
+        best contact chains instead.
 
     Returns
     -------
@@ -322,10 +331,12 @@ def solve(model, *, time_limit_s: float | None = None, rel_gap: float | None = N
         Status, objective and bound in natural units (USD, bits, seconds), gap,
         times, model size and the selection with its tables.
     """
-    params = scip_parameters(time_limit_s=time_limit_s, rel_gap=rel_gap, threads=threads, seed=seed,
-                             scip_params=scip_params)
     objective = model_objective(model)
-    if isinstance(objective, MinMaxGap) and objective.form == "exact":
+    tuned = default_scip_params(objective, scip_params, data=getattr(model, "data", None),
+                                constraints=model_constraints(model))
+    params = scip_parameters(time_limit_s=time_limit_s, rel_gap=rel_gap, threads=threads, seed=seed,
+                             scip_params=tuned)
+    if getattr(model, "form", "milp") == "exact":
         return solve_min_max_gap_exact(model, params=params, time_limit_s=time_limit_s, rel_gap=rel_gap)
     if warm_start and getattr(model, "warm_start", None):
         set_start_values(model, model.warm_start)
@@ -350,6 +361,30 @@ def solve(model, *, time_limit_s: float | None = None, rel_gap: float | None = N
     if run.primal is not None and solution.objective is not None:
         _check_objective(run.primal * scale, solution.objective, objective.builder)
     return _replace(solution, message=message)
+
+
+def default_scip_params(objective: Spec, scip_params: dict[str, Any] | None, *, data=None,
+                        constraints=()) -> dict[str, Any]:
+    """Return ``scip_params`` over gstk's defaults for ``objective``.
+
+    Max data (3) gets :data:`MAX_DATA_SCIP_PARAMS` unless a monthly cost cap
+    (10) can bind (then SCIP's defaults were faster: 26.5 s against 38.7 s on
+    the 10-satellite benchmark with a 250 k$ cap).  Without ``data`` the cap is
+    assumed to bind.
+    """
+    defaults = MAX_DATA_SCIP_PARAMS if isinstance(objective, MaxMissionData) and not cap_can_bind(
+        data, constraints) else {}
+    return {**defaults, **(scip_params or {})}
+
+
+def cap_can_bind(data, constraints) -> bool:
+    """Return whether some monthly cost cap (10) may cut off a selection within N providers (14)."""
+    from gstk.solve_decompose import monthly_cost_upper_bound_usd
+
+    caps = [s.usd for s in constraints if isinstance(s, MaxMonthlyCost)]
+    if not caps:
+        return False
+    return data is None or monthly_cost_upper_bound_usd(data, constraints) > min(caps)
 
 
 def set_start_values(model, values: dict[str, np.ndarray]) -> None:
@@ -384,231 +419,41 @@ def _replace(solution: Solution, **changes) -> Solution:
 # ----------------------------------------------------------------------------- exact min-max gap (4)
 def solve_min_max_gap_exact(model, *, params: dict[str, Any], time_limit_s: float | None = None,
                             rel_gap: float | None = None) -> Solution:
-    """Return the exact optimum of (4) by a search over the finite set of candidate gap values.
+    """Return the exact optimum of (4) (window models over provider sets; see :mod:`gstk.solve_gap`)."""
+    from gstk.solve_gap import solve_min_max_gap_exact as windows
 
-    Every achievable max gap is a candidate (a_j - b_i, a_j, T_sim - b_i, T_sim or
-    0; :func:`gstk.model.gaps.gap_candidates_s`), and "max gap <= G" is the
-    feasibility model of (13), monotone in G.  The search keeps ``lo`` (the
-    optimum is >= lo, or > lo after an infeasible test at lo) and ``hi`` (the
-    actual max gap of the best schedule found).  A feasible answer at G moves
-    ``hi`` to the schedule's actual gap (often far below G); an infeasible one
-    moves ``lo`` to G.
-
-    1. Solve without gap rows: infeasible there means the other constraints
-       conflict; otherwise the schedule gives the first ``hi``.  With boundary
-       gaps, ``lo`` starts at the coverage bound (the longest stretch no contact
-       of some satellite covers), or the tighter chain bound of
-       :func:`gstk.model.gaps.gap_lower_bound_s` under satellite exclusion.
-    2. Probe L (1 + growth) for growth 0, 1/16, 1/8, ... up to the first feasible
-       probe (L: that lower bound), then bisect in value space while the
-       candidates below ``hi`` are too many to list cheaply (O(n^2) pairs when
-       ``hi`` is near T_sim).
-    3. List the candidates in (lo, hi] and bisect on them until the one below
-       ``hi`` is infeasible: ``hi`` is then proven optimal.  Bisection steps
-       alternate with tests of the candidate just below ``hi``: the optimum is
-       usually found well before bisection alone would prove it.
-    """
-    objective, constraints = model_objective(model), model_constraints(model)
-    search = _GapSearch(model.data, constraints, objective.include_boundary, params, time_limit_s,
-                        build=build_gap_feasibility_model)
-    verdict, best = search.attempt(math.inf)
-    if best is None:
-        return search.solution(model, objective, None, verdict)
-    search.feasible(math.inf, best)
-    search.lo = search.lower_bound_s = max(
-        coverage_lower_bound_s(model.data, objective.include_boundary),
-        gap_lower_bound_s(model.data, constraints, objective.include_boundary)[0])
-    for growth in _GALLOP if search.lo > 0 else ():  # the bound is often tight or close: probe just above it
-        probe = search.lower_bound_s * (1.0 + growth)
-        if search.finished(rel_gap) or probe >= search.hi:
-            break
-        if not search.step(probe):
-            return search.solution(model, objective, search.best, Status.FEASIBLE)
-        if search.hi <= probe:
-            break
-    while not search.finished(rel_gap) and search.too_many_candidates():
-        if not search.step(0.5 * (search.lo + search.hi)):
-            return search.solution(model, objective, search.best, Status.FEASIBLE)
-    candidates = gap_candidates_s(model.data, objective.include_boundary, upper_s=search.hi)
-    candidates = np.unique(np.append(candidates[search.above_lo(candidates)], search.hi))
-    predecessor = False
-    while not search.finished(rel_gap):
-        below = candidates[candidates < search.hi]
-        if len(below) == 0:  # no candidate left in [lo, hi): hi is the optimum
-            search.lo, search.lo_strict = search.hi, False
-            break
-        # alternate bisection with a test of the candidate just below hi: once hi is optimal, that one
-        # infeasible solve proves it, instead of log2(len(below)) infeasible bisection steps
-        predecessor = not predecessor and len(below) > 2
-        if not search.step(float(below[-1] if predecessor else below[(len(below) - 1) // 2])):
-            return search.solution(model, objective, search.best, Status.FEASIBLE)
-        candidates = candidates[search.above_lo(candidates)]
-    return search.solution(model, objective, search.best, Status.OPTIMAL)
-
-
-def coverage_lower_bound_s(data, include_boundary: bool = True) -> float:
-    """Return a lower bound on (4) with boundary gaps: the longest time no contact of a satellite covers.
-
-    If no contact of satellite k intersects (u, v), the last taken contact starting
-    before u ends by u and the next taken one starts at v or later (or the window
-    ends), so some gap of k is at least v - u, whatever is taken.
-    """
-    if not include_boundary:
-        return 0.0
-    worst = 0.0
-    for k in range(len(data.satellite_ids)):
-        mine = data.satellite_of_contact == k
-        worst = max(worst, longest_uncovered_s(data.aos_s[mine], data.los_s[mine], data.sim_duration_s))
-    return worst
-
-
-def longest_uncovered_s(aos_s: np.ndarray, los_s: np.ndarray, sim_duration_s: float) -> float:
-    """Return the longest stretch of [0, T_sim] that no interval [a, b] covers.
-
-    Examples
-    --------
-    >>> longest_uncovered_s(np.array([10.0, 15.0, 60.0]), np.array([30.0, 20.0, 70.0]), 100.0)
-    30.0
-    """
-    if len(aos_s) == 0:
-        return float(sim_duration_s)
-    order = np.argsort(aos_s, kind="stable")
-    a, b = np.asarray(aos_s, float)[order], np.asarray(los_s, float)[order]
-    reach = np.maximum.accumulate(b)  # latest LOS among contacts starting no later
-    holes = a[1:] - reach[:-1]
-    return float(max(a[0], sim_duration_s - reach[-1], np.max(holes, initial=0.0), 0.0))
-
-
-#: Probes of the exact gap search above its starting lower bound L: L (1 + growth) until one is feasible.
-_GALLOP = (0.0, 1 / 16, 1 / 8, 1 / 4, 1 / 2, 1.0, 2.0, 4.0)
-#: Largest number of (i, j) pairs the candidate list may enumerate before the search lists it.
-_MAX_CANDIDATE_PAIRS = 2_000_000
-
-
-class _GapSearch:
-    """State of the exact gap search: bounds, best schedule, one feasibility solve per test."""
-
-    def __init__(self, data, constraints, include, params, time_limit_s, *, build):
-        self.data, self.constraints, self.include, self.build = data, constraints, include, build
-        self.params = {k: v for k, v in params.items() if k != "limits/gap"}  # feasibility: first point answers
-        self.deadline = None if time_limit_s is None else time.perf_counter() + float(time_limit_s)
-        self.lo, self.lo_strict, self.hi, self.best = 0.0, False, math.inf, None
-        self.last_infeasible: float | None = None
-        self.lower_bound_s = 0.0
-        self.n_solves, self.build_time_s, self.solve_time_s, self.size = 0, 0.0, 0.0, (0, 0)
-        self.last_scip_status, self.errors = "", []
-        counts = np.bincount(data.satellite_of_contact, minlength=len(data.satellite_ids)).astype(float)
-        self._pairs_per_second = float(np.sum(counts ** 2)) / max(data.sim_duration_s, 1.0)
-
-    def attempt(self, gap_s: float) -> tuple[Status, np.ndarray | None]:
-        """Solve "max gap <= gap_s": (OPTIMAL, x) if feasible, else (INFEASIBLE or the limit status, None)."""
-        params = dict(self.params)
-        if self.deadline is not None:
-            remaining = self.deadline - time.perf_counter()
-            if remaining <= 0:
-                self.last_scip_status = "timelimit"
-                return Status.NO_SOLUTION, None
-            params["limits/time"] = min(float(params.get("limits/time", remaining)), remaining)
-        # MaxContactGap requires gap_s > 0; 1 ns stands for a zero gap (the rows' own slack is 1 us)
-        feasibility = self.build(self.data, self.constraints, max(gap_s, _ZERO_GAP_S), self.include)
-        self.build_time_s += float(getattr(feasibility, "build_time_s", 0.0))
-        self.size = model_size(feasibility)
-        run = run_scip(feasibility.problem, feasibility.variables.x, params, warm_start=False)
-        self.n_solves += 1
-        self.solve_time_s += run.wall_time_s
-        self.last_scip_status = run.scip_status
-        if run.error and run.status is Status.ERROR:
-            self.errors.append(run.error)
-        log.debug("gap search: G=%.6f s -> SCIP %s in %.2f s", gap_s, run.scip_status, run.wall_time_s)
-        return (Status.OPTIMAL, run.x > 0.5) if run.x is not None else (run.status, None)
-
-    def actual_gap_s(self, x: np.ndarray) -> float:
-        """Return the max gap (4) of selection ``x``."""
-        d = self.data
-        gaps = max_gap_by_satellite_s(d.aos_s[x], d.los_s[x], d.satellite_of_contact[x], len(d.satellite_ids),
-                                      d.sim_duration_s, include_boundary=self.include)
-        return float(gaps.max(initial=0.0))
-
-    def feasible(self, gap_s: float, x: np.ndarray) -> None:
-        actual = self.actual_gap_s(x)
-        log.debug("gap search: schedule found at G=%.6f s has max gap %.6f s", gap_s, actual)
-        if actual > gap_s + 1e-6 * max(1.0, gap_s):
-            log.warning("gap search: the model at G=%.6f s returned a schedule with max gap %.6f s", gap_s, actual)
-        if actual < self.hi:
-            self.hi, self.best = actual, x
-
-    def step(self, gap_s: float) -> bool:
-        """Test ``gap_s`` and update the bounds; return False if a limit or an error stopped the test."""
-        verdict, x = self.attempt(gap_s)
-        if x is not None:
-            self.feasible(gap_s, x)
-        elif verdict is Status.INFEASIBLE:
-            self.lo, self.lo_strict, self.last_infeasible = gap_s, True, gap_s
-        return verdict in (Status.OPTIMAL, Status.INFEASIBLE)
-
-    def above_lo(self, values: np.ndarray) -> np.ndarray:
-        """Return the mask of values the bounds still allow (> lo after an infeasible test, else >= lo)."""
-        return values > self.lo if self.lo_strict else values >= self.lo - 1e-9
-
-    def finished(self, rel_gap: float | None) -> bool:
-        """Return True when ``hi`` is proven optimal, or within ``rel_gap`` of ``lo``."""
-        proven = self.hi <= self.lo + (0.0 if self.lo_strict else 1e-9)
-        if self.lo_strict and not proven:  # no candidate in (lo, hi): nothing left to test
-            proven = self.hi - self.lo <= 1e-9
-        return proven or (rel_gap is not None and self.hi - self.lo <= rel_gap * self.hi)
-
-    def too_many_candidates(self) -> bool:
-        """Return True if listing the candidates up to ``hi`` would enumerate too many contact pairs."""
-        return self._pairs_per_second * min(self.hi, self.data.sim_duration_s) > _MAX_CANDIDATE_PAIRS
-
-    def solution(self, model, objective, best, status) -> Solution:
-        bound = None if best is None else self.lo
-        solution = Solution.from_selection(
-            self.data, best, status=status, objective_name=objective.builder, sense=objective.sense,
-            bound=bound, include_boundary=self.include,
-            build_time_s=float(getattr(model, "build_time_s", 0.0)) + self.build_time_s,
-            solve_time_s=self.solve_time_s, n_variables=self.size[0], n_constraints=self.size[1],
-            problem=problem_dict(objective, self.constraints), n_solves=self.n_solves,
-            solver_status=f"gap-search:{self.last_scip_status}",
-        )
-        if status is Status.OPTIMAL and solution.objective is not None and best is not None:
-            if solution.objective <= self.lo + 1e-9 or solution.gap is None or solution.gap <= _OPTIMAL_SNAP:
-                solution = _replace(solution, bound=solution.objective, gap=0.0)  # proven: no candidate left
-        return _replace(solution, message=self.message(status, solution))
-
-    def message(self, status, solution) -> str:
-        head = f"exact min-max-gap search: {self.n_solves} feasibility solve(s)"
-        if status is Status.OPTIMAL:
-            tested = "" if self.last_infeasible is None else \
-                f"; largest infeasible test {self.last_infeasible:.6f} s"
-            if solution.gap in (0.0, None):
-                return (f"{head}; feasible at {self.hi:.6f} s and infeasible at every smaller candidate gap "
-                        f"(starting lower bound {self.lower_bound_s:.6f} s{tested})")
-            return f"{head}; stopped within relative gap {100 * solution.gap:.2f}% (lower bound {self.lo:.6f} s)"
-        if status is Status.FEASIBLE:
-            return (f"{head}; stopped by a limit (SCIP status '{self.last_scip_status}') with max gap "
-                    f"{self.hi:.6f} s and lower bound {self.lo:.6f} s")
-        detail = status_message(self.last_scip_status, status)
-        return f"{head}; without gap rows: {detail}" + (f"; {self.errors[-1]}" if self.errors else "")
+    return windows(model, params=params, time_limit_s=time_limit_s, rel_gap=rel_gap)
 
 
 # ----------------------------------------------------------------------------- one call
-def optimize(contacts, problem, *, start=None, end=None, diagnose: bool = True, **solver_options) -> Solution:
+def optimize(contacts, problem, *, start=None, end=None, diagnose: bool = True, decompose="auto",
+             **solver_options) -> Solution:
     """Build and solve ``problem`` on ``contacts``; explain an infeasible result in ``message``.
 
-    ``ModelData.from_problem`` + ``build_model`` + :func:`solve`.  When the result is
-    INFEASIBLE and ``diagnose`` is True, :func:`gstk.diagnose.diagnose` names the
-    conflicting constraints in ``solution.message``.  ``solver_options`` are those
-    of :func:`solve` (time_limit_s, rel_gap, threads, seed, scip_params, warm_start).
+    ``ModelData.from_problem`` + ``build_model`` + :func:`solve`.  Max data (3)
+    with at most N providers (14) may instead be solved by provider sets
+    (:func:`gstk.solve_decompose.solve_decomposed`, exact): ``decompose='auto'``
+    (default) does so when (14) leaves several sets and the monthly cap (10)
+    cannot bind, True always (max data only), False never.  The exact
+    min-max gap (4) always works by provider sets.  When the result is
+    INFEASIBLE and ``diagnose`` is True, :func:`gstk.diagnose.diagnose` names
+    the conflicting constraints in ``solution.message``.  ``solver_options``
+    are those of :func:`solve` (time_limit_s, rel_gap, threads, seed,
+    scip_params, warm_start).
 
     Examples
     --------
     >>> sol = optimize(contacts, problem, time_limit_s=60)  # doctest: +SKIP
     >>> sol.raise_for_status().cost_breakdown["total"]      # doctest: +SKIP
     """
+    from gstk.solve_decompose import solve_decomposed, use_decomposition
+
     data = ModelData.from_problem(contacts, problem, start=start, end=end)
-    model = build_model(data, problem.objective, problem.constraints)
-    solution = _replace(solve(model, **solver_options), problem=problem.spec_dicts())
+    if use_decomposition(data, problem.objective, problem.constraints, decompose):
+        solution = solve_decomposed(data, problem.objective, problem.constraints, **solver_options)
+    else:
+        solution = solve(build_model(data, problem.objective, problem.constraints), **solver_options)
+    solution = _replace(solution, problem=problem.spec_dicts())
     if diagnose and solution.status is Status.INFEASIBLE:
         from gstk.diagnose import diagnose as explain
 

@@ -31,6 +31,7 @@ EARTH_ROTATION_RAD_S = 7.292115146706979e-5
 #: Scaling used inside optimization models so coefficients stay near 1..1e6.
 MODEL_MONEY_UNIT_USD = 1_000.0      # k$
 MODEL_DATA_UNIT_BIT = BITS_PER_GBIT  # Gbit
+MODEL_TIME_UNIT_S = SECONDS_PER_HOUR  # hours: the max-gap variable G of (4)
 
 
 def bits_to_gb(bits: float) -> float:

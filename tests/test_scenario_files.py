@@ -152,7 +152,7 @@ BAD_INPUTS = [
     (lambda d: d["constraints"].append({"type": "MaxProviders", "number": 2}),
      "scenario.constraints[5]: MaxProviders: unknown key(s) ['number']"),
     (lambda d: d["constraints"].append({"type": "MaxContactGap", "gap_s": -1}),
-     "scenario.constraints[5]: MaxContactGap.gap_s must be a finite number > 0"),
+     "scenario.constraints[5]: MaxContactGap.gap_s must be a finite number >= 0"),
     (lambda d: d["constraints"].append({"type": "MinSatelliteDownlink", "volume_gb": 1, "volume_bit": 1}),
      "scenario.constraints[5].volume_gb: give volume_gb or volume_bit, not both"),
     (lambda d: d["constraints"].append({"type": "MaxMissionData"}), "scenario.constraints[5].type: MaxMissionData is not"),

@@ -178,11 +178,13 @@ def gap_problem(seed, n_contacts, include_boundary, form, extra=()):
 
 
 #: Side constraints that make (4) non-trivial without boundary gaps (otherwise taking nothing is optimal):
-#: two contacts per satellite over the whole 6 h horizon, one link at a time, a station that must be used.
+#: two contacts per satellite over the whole 6 h horizon, one link at a time, a station that must be used;
+#: and one provider (14), which makes the exact method search provider sets.
 GAP_SIDE_CONSTRAINTS = st.lists(st.sampled_from([
     S.MinContactsPerPeriod(count=2, window_s=6 * 3600.0, step_s=6 * 3600.0),
     S.SatelliteContactExclusion(), S.RequiredStation("P0/S0"), S.StationContactExclusion(),
-]), max_size=2, unique=True)
+    S.MaxProviders(count=1),
+]), max_size=3, unique=True)
 
 
 @few
@@ -214,14 +216,50 @@ def test_exact_gap_search_equals_brute_force(seed, n_contacts, include_boundary,
 
 
 def test_exact_gap_search_reports_its_certificate():
-    contacts, problem = gap_problem(1, 30, True, "exact", [S.StationContactExclusion()])
+    contacts, problem = gap_problem(1, 30, True, "exact", [S.StationContactExclusion(), S.MaxProviders(count=1)])
     data = ModelData.from_problem(contacts, problem)
     sol = optimize(contacts, problem)
-    assert sol.status is Status.OPTIMAL and sol.solver_status.startswith("gap-search:")
+    assert sol.status is Status.OPTIMAL and sol.solver_status.startswith("gap-windows:")
+    assert sol.bound == sol.objective and sol.gap == 0.0
     assert sol.objective >= coverage_lower_bound_s(data) - ONE_MICROSECOND
-    assert "feasible at" in sol.message and "infeasible at every smaller candidate gap" in sol.message
+    assert "proven optimal" in sol.message and "2 provider set(s)" in sol.message and "window model" in sol.message
+    assert sol.n_solves >= 2  # the model without gap rows, then at least one window model
     assert sol.build_time_s > 0 and sol.solve_time_s > 0 and sol.n_variables > 0
+    assert len(sol.selected_providers) == 1 and verify(sol, contacts, problem) == []
     assert "max_gap=" in repr(sol)
+
+
+def test_exact_gap_search_stopped_by_a_limit_keeps_its_schedule_and_bound():
+    # one node without LP or presolve: the window model stops unsolved, which ends the search
+    contacts, problem = gap_problem(0, 40, True, "exact", [S.StationContactExclusion(), S.SatelliteContactExclusion()])
+    exact = optimize(contacts, problem)
+    partial = optimize(contacts, problem, scip_params={"limits/nodes": 1, "lp/solvefreq": -1,
+                                                      "presolving/maxrounds": 0})
+    assert partial.status is Status.FEASIBLE and partial.solver_status == "gap-windows:nodelimit"
+    assert "not proven optimal" in partial.message and "stopped by a limit" in partial.message
+    assert partial.bound <= exact.objective + ONE_MICROSECOND <= partial.objective + 2 * ONE_MICROSECOND
+    assert partial.gap == pytest.approx((partial.objective - partial.bound) / partial.objective)
+    assert verify(partial, contacts, problem) == []
+
+
+def test_exact_gap_search_rel_gap():
+    contacts, problem = gap_problem(3, 40, True, "exact", [S.StationContactExclusion()])
+    exact = optimize(contacts, problem)
+    loose = optimize(contacts, problem, rel_gap=0.5)
+    assert loose.status is Status.OPTIMAL and loose.gap <= 0.5
+    assert loose.bound <= exact.objective + ONE_MICROSECOND <= loose.objective + 2 * ONE_MICROSECOND
+
+
+def test_zero_max_contact_gap_equals_brute_force():
+    # MaxContactGap(gap_s=0): without boundary gaps, consecutive taken contacts must touch or overlap
+    contacts, problem = problem_of(8, S.MaxMissionData(), [S.MaxContactGap(gap_s=0.0, include_boundary=False)],
+                                   n_contacts=12, horizon_s=3 * 3600.0)
+    sol = optimize(contacts, problem)
+    truth = brute_force(contacts, problem)
+    assert sol.status is Status.OPTIMAL and sol.objective == pytest.approx(truth.objective, rel=REL)
+    assert max(sol.max_gap_by_satellite_s.values()) == 0.0 and verify(sol, contacts, problem) == []
+    with pytest.raises(GstkError, match="gap_s"):
+        S.MaxContactGap(gap_s=-1.0)
 
 
 def test_exact_gap_search_infeasible_and_time_limit():
@@ -334,3 +372,22 @@ def test_every_contact_prefiltered(objective):
     assert sol.status is Status.OPTIMAL and sol.contacts.empty
     expected = 86_400.0 if objective == S.MinMaxGap() else 0.0  # boundary gaps: nothing taken waits T_sim
     assert sol.objective == expected
+
+
+def test_tuned_max_data_parameters_only_when_the_cost_cap_cannot_bind():
+    from gstk.model.data import ModelData
+    from gstk.model.specs import MaxMissionData, MaxMonthlyCost, MinMissionCost
+    from gstk.problem import Problem
+    from gstk.solve import MAX_DATA_SCIP_PARAMS, cap_can_bind, default_scip_params
+    from instances import random_instance
+
+    contacts, stations, providers, satellites = random_instance(3, n_providers=3, n_stations=6, n_contacts=12)
+    data = ModelData.from_problem(contacts, Problem(MaxMissionData(), (), stations, providers, satellites))
+    loose, tight = (MaxMonthlyCost(usd=1e12),), (MaxMonthlyCost(usd=1.0),)
+    assert not cap_can_bind(data, ()) and not cap_can_bind(data, loose)
+    assert cap_can_bind(data, tight) and cap_can_bind(None, loose)
+    assert default_scip_params(MaxMissionData(), None, data=data, constraints=loose) == MAX_DATA_SCIP_PARAMS
+    assert default_scip_params(MaxMissionData(), None, data=data, constraints=tight) == {}
+    assert default_scip_params(MinMissionCost(), {"limits/nodes": 5}, data=data) == {"limits/nodes": 5}
+    override = default_scip_params(MaxMissionData(), {"lp/initalgorithm": "p"}, data=data)
+    assert override["lp/initalgorithm"] == "p" and override["misc/usesymmetry"] == 0

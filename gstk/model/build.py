@@ -18,12 +18,17 @@ Forms:
   stations: those rows of (5) are left out.
 * ``MinMaxGap(form='dense')`` builds the paper's successor model as one MILP.
   ``MinMaxGap(form='exact')`` is solved by a search: ``build_model`` returns
-  the step with no gap bound (``Model.gap_search`` is True) so callers can
-  tell.  Two step models exist: :func:`build_gap_feasibility_model` ("max gap
-  <= G", for a bisection over :func:`gstk.model.gaps.gap_candidates_s`) and
-  :func:`build_gap_window_model` (min G on a window [L, U], for
-  :func:`gstk.model.gaps.exact_min_max_gap`, which also decomposes (14) over
-  provider sets with :func:`restrict_to_providers`).
+  its first step, the constraints with no gap bound (``Model.form`` is
+  'exact', ``Model.gap_search`` True) so callers can tell.  Two step models
+  exist: :func:`build_gap_window_model` (min G on a window [L, U], form
+  'window', for :class:`gstk.model.gaps.GapWindowSearch`, which decomposes (14)
+  over provider sets with :func:`restrict_to_providers`) and
+  :func:`build_gap_feasibility_model` ("max gap <= G", form 'feasibility', for
+  a bisection over :func:`gstk.model.gaps.gap_candidates_s`).
+
+``Model.form`` says how a model is solved: 'milp' (one MILP of its objective:
+(2), (3), or (4) dense), 'exact' (the search of (4)), 'window' (one MILP, min G
+on a window) or 'feasibility' (one MILP, zero objective or a tie-break).
 """
 from __future__ import annotations
 
@@ -48,6 +53,8 @@ from gstk.model.variables import Variables, variables
 log = logging.getLogger(__name__)
 
 LINKING_FORMS = ("disaggregated", "aggregated")
+#: How a Model is solved: one MILP of its objective, the exact (4) search, a window step, a feasibility step.
+MODEL_FORMS = ("milp", "exact", "window", "feasibility")
 
 
 @dataclass(eq=False)
@@ -55,10 +62,10 @@ class Model:
     """A built cvxpy model and what the solver layer needs to read its solution.
 
     ``objective_scale`` multiplies the solver's objective value to give USD
-    (2), bits (3) or seconds (4).  ``gap_s`` is the max-gap bound of a
-    feasibility model; ``gap_search`` marks an exact (4) model whose optimum
-    needs the search of :func:`gstk.model.gaps.search_min_max_gap`.
-    ``warm_start`` optionally maps variable name -> values of a feasible point.
+    (2), bits (3) or seconds (4).  ``form`` is one of :data:`MODEL_FORMS` (see
+    the module docstring).  ``gap_s`` is the max-gap bound of a feasibility or
+    window model.  ``warm_start`` optionally maps variable name -> values of a
+    feasible point.
     """
 
     problem: cp.Problem
@@ -73,8 +80,17 @@ class Model:
     sense: str = "min"
     linking: str = "disaggregated"
     gap_s: float | None = None
-    gap_search: bool = False
+    form: str = "milp"
     warm_start: dict[str, np.ndarray] | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if self.form not in MODEL_FORMS:
+            raise ValueError(f"Model.form must be one of {MODEL_FORMS}, got {self.form!r}")
+
+    @property
+    def gap_search(self) -> bool:
+        """True for the exact (4) model, whose optimum needs the window search (``form == 'exact'``)."""
+        return self.form == "exact"
 
 
 #: Builders whose rows may carry y_s on the right-hand side (then they also link x to y).
@@ -153,7 +169,7 @@ def build_model(data: ModelData, objective: Spec, constraints: Iterable[Spec] = 
     if isinstance(objective, MinMaxGap) and objective.form == "exact":
         model = build_gap_feasibility_model(data, constraints, math.inf, objective.include_boundary,
                                             linking=linking)
-        model.objective, model.gap_search = objective, True
+        model.objective, model.form = objective, "exact"
         return model
     return _assemble(data, objective, tuple(constraints), linking=linking, compact=compact)
 
@@ -171,7 +187,7 @@ def build_gap_feasibility_model(data: ModelData, constraints: Iterable[Spec], ga
     if math.isfinite(gap_s):
         specs += (MaxContactGap(gap_s=gap_s, include_boundary=include_boundary),)
     model = _assemble(data, tie_break, specs, linking=linking)
-    model.gap_s = gap_s
+    model.gap_s, model.form = gap_s, "feasibility"
     return model
 
 
@@ -186,12 +202,12 @@ def build_gap_window_model(data: ModelData, constraints: Iterable[Spec], lower_s
     gap <= upper_s.  One MILP, no successor binaries.
     """
     specs = tuple(s for s in constraints if not _dominated_gap(s, upper_s, include_boundary))
-    specs += (MaxContactGap(gap_s=max(upper_s, gaps.TIME_TOL_S), include_boundary=include_boundary),)
+    specs += (MaxContactGap(gap_s=upper_s, include_boundary=include_boundary),)
     t0 = time.perf_counter()
     model = _assemble(data, None, specs, linking="disaggregated",
                       window=(float(lower_s), float(upper_s), include_boundary))
-    # one MILP, solved like the dense form (form='exact' would send gstk.solve into its search)
-    model.objective, model.gap_s = MinMaxGap(include_boundary=include_boundary, form="dense"), upper_s
+    # the objective it serves is exact (4); form 'window' tells gstk.solve to solve this one MILP
+    model.objective, model.gap_s, model.form = MinMaxGap(include_boundary=include_boundary), upper_s, "window"
     model.build_time_s = time.perf_counter() - t0
     return model
 
@@ -234,6 +250,8 @@ def _assemble(data: ModelData, objective: Spec | None, specs: tuple[Spec, ...], 
     t0 = time.perf_counter()
     specs = tuple(s for s in specs if s.kind == "constraint")
     dense_gap = isinstance(objective, MinMaxGap)
+    if dense_gap and objective.form != "dense":
+        raise ValueError("an exact MinMaxGap is solved by a search: use build_model or build_gap_window_model")
     v = variables(data)
     if dense_gap:
         v.extras.update(dense.dense_gap_variables(data, objective.include_boundary))

@@ -11,8 +11,8 @@ import scipy.sparse as sp
 
 from gstk.model.data import ModelData
 from gstk.model.gaps import TIME_TOL_S, _ranges, _window_rows, satellite_orders
-from gstk.model.objectives import MODEL_TIME_UNIT_S
 from gstk.model.variables import Variables
+from gstk.units import MODEL_TIME_UNIT_S
 
 
 def successor_pairs(data: ModelData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

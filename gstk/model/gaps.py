@@ -7,12 +7,14 @@ first taken contact j with a_j > a_i, and the gap after i is a_j - b_i
 end gap T_sim - max b also count, and a satellite with no taken contact has
 gap T_sim; without them, a satellite with at most one taken contact has gap 0.
 
-The exact min-max-gap method of gstk (formulation §5) is a search over the
-finite set :func:`gap_candidates_s`: the optimum is one of them, and
-"max gap <= G" is the feasibility model of :func:`max_contact_gap` (13),
-monotone in G.  :func:`search_min_max_gap` runs that search with any
-feasibility oracle; :func:`exact_min_max_gap` decomposes over provider sets
-and solves one window model (:func:`max_gap_window`) per set.  The
+The exact min-max-gap method of gstk (formulation §5, what ``gstk.optimize``
+runs) is :class:`GapWindowSearch`: it decomposes (14) over provider sets and
+solves, per set, window models (:func:`max_gap_window`: min G on [L, U], one
+row per contact pair whose gap falls in the window) starting at the set's
+chain lower bound.  A second exact method, for tests and small instances, is
+the bisection :func:`search_min_max_gap` over the finite set
+:func:`gap_candidates_s` (the optimum is one of them) with the feasibility
+model "max gap <= G" of :func:`max_contact_gap` (13), monotone in G.  The
 paper-faithful O(n^2) successor model is in :mod:`gstk.model.dense`.
 """
 from __future__ import annotations
@@ -26,9 +28,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from gstk.model.data import ModelData
-from gstk.model.objectives import MODEL_TIME_UNIT_S
-from gstk.model.specs import MaxProviders, SatelliteContactExclusion, Spec
+from gstk.model.specs import MaxProviders, RequiredProvider, RequiredStation, SatelliteContactExclusion, Spec
 from gstk.model.variables import Variables
+from gstk.units import MODEL_TIME_UNIT_S
 
 #: Slack on time comparisons: candidate gaps are differences of float seconds,
 #: so b_i + (a_j - b_i) may round below a_j; a microsecond is far below any
@@ -273,21 +275,57 @@ def bottleneck_chain(aos_s: np.ndarray, los_s: np.ndarray, sim_duration_s: float
 
 
 def longest_uncovered_s(aos_s: np.ndarray, los_s: np.ndarray, sim_duration_s: float) -> float:
-    """Return the longest stretch of [0, T_sim] that no contact [a, b] covers (a lower bound of any gap set)."""
+    """Return the longest stretch of [0, T_sim] that no contact [a, b] covers (a lower bound of any gap set).
+
+    Examples
+    --------
+    >>> longest_uncovered_s(np.array([10.0, 15.0, 60.0]), np.array([30.0, 20.0, 70.0]), 100.0)
+    30.0
+    """
     if len(aos_s) == 0:
         return float(sim_duration_s)
     order = np.argsort(aos_s, kind="stable")
-    a, reach = aos_s[order], np.maximum.accumulate(los_s[order])
+    a, reach = np.asarray(aos_s, float)[order], np.maximum.accumulate(np.asarray(los_s, float)[order])
     return float(max(a[0], sim_duration_s - reach[-1], np.max(a[1:] - reach[:-1], initial=0.0), 0.0))
 
 
+def coverage_lower_bound_s(data: ModelData, include_boundary: bool = True) -> float:
+    """Return a lower bound on (4) with boundary gaps: the longest time no contact of a satellite covers.
+
+    If no contact of satellite k intersects (u, v), the last taken contact starting
+    before u ends by u and the next taken one starts at v or later (or the window
+    ends), so some gap of k is at least v - u, whatever is taken.
+    """
+    if not include_boundary:
+        return 0.0
+    orders = satellite_orders(data.satellite_of_contact, data.aos_s, data.los_s, len(data.satellite_ids))
+    return max((longest_uncovered_s(data.aos_s[idx], data.los_s[idx], data.sim_duration_s) for idx in orders),
+               default=0.0)
+
+
 def provider_choices(data: ModelData, constraints: Iterable[Spec]) -> list[tuple[int, ...]]:
-    """Return the maximal provider sets a solution may use under (14): all N-subsets, or all providers."""
+    """Return the maximal provider sets a solution may use under (14); [] if (14) cannot hold.
+
+    Without (14), or when at most N providers have contacts: one set, every
+    provider with contacts.  Otherwise every N-subset of those providers that
+    holds the providers (17) and the providers of the stations (18) require
+    (a solution using fewer providers lies inside one of them).
+    """
+    constraints = tuple(constraints)
     limits = [s.count for s in constraints if isinstance(s, MaxProviders)]
-    everyone = tuple(range(len(data.provider_ids)))
-    if not limits or min(limits) >= len(everyone):
-        return [everyone]
-    return list(itertools.combinations(everyone, min(limits)))
+    required = {data.provider_ids.index(s.provider) for s in constraints
+                if isinstance(s, RequiredProvider) and s.provider in data.provider_ids}
+    required |= {int(data.provider_of_station[data.station_ids.index(s.station_id)]) for s in constraints
+                 if isinstance(s, RequiredStation) and s.station_id in data.station_ids}
+    active = np.unique(data.provider_of_station[data.station_of_contact]).tolist()
+    candidates = sorted(set(active) | required)
+    if not limits or min(limits) >= len(candidates):
+        return [tuple(candidates)] if not limits or len(required) <= min(limits) else []
+    free = [p for p in candidates if p not in required]
+    n_free = min(limits) - len(required)
+    if n_free < 0:
+        return []
+    return [tuple(sorted(required | set(rest))) for rest in itertools.combinations(free, n_free)]
 
 
 def gap_lower_bound_s(data: ModelData, constraints: Iterable[Spec] = (),
@@ -372,38 +410,97 @@ def exact_min_max_gap(data: ModelData, constraints: Iterable[Spec], include_boun
                       solve_window: Callable, *, upper_s: float | None = None):
     """Return (optimum s, provider indices) of (4) by windows over provider sets; (None, None) without proof.
 
-    Decomposes (14): every solution uses a subset of one maximal provider set,
-    so the optimum is the best over those sets.  Sets are visited by their
-    lower bound L (:func:`provider_set_bounds`) and skipped once L reaches the
-    best gap found.  Within a set, ``solve_window(providers, lower_s, upper_s,
-    start)`` solves the window model (``gstk.model.build.build_gap_window_model``
-    on the data restricted to those providers; ``start`` is the
-    :func:`chain_schedule` warm start, bool per contact of ``data``) and
-    returns ('optimal', gap_s) or ('infeasible', None); anything else stops
-    the search without proof.  Windows follow :data:`WINDOW_STEP` and never
-    reach past the best gap so far (a set within 10 % of it gets [L, best]
-    at once); an infeasible window [lo, hi] moves the next one to start at hi.
+    :class:`GapWindowSearch` run to the end; ``solve_window`` as described there.
     """
-    constraints = tuple(constraints)
-    best, best_set = (np.inf if upper_s is None else float(upper_s)), None
-    top = data.sim_duration_s if include_boundary else max(gap_candidates_s(data, False)[-1], TIME_TOL_S)
-    exclusive = any(isinstance(s, SatelliteContactExclusion) and s.max_links == 1 for s in constraints)
-    for bound, chosen in provider_set_bounds(data, constraints, include_boundary):
-        lower, excess = max(bound, 0.0), 0.0
-        if lower >= best - TIME_TOL_S:
-            continue
-        start = chain_schedule(data, chosen) if exclusive and include_boundary else None
-        if best <= 1.1 * lower:
-            excess = np.inf
+    search = GapWindowSearch(data, constraints, include_boundary, upper_s=upper_s)
+    search.run(solve_window)
+    proven = search.finished and search.best_set is not None
+    return (float(search.best) if proven else None), (search.best_set if proven else None)
+
+
+class GapWindowSearch:
+    """The exact method of (4): window models over the provider sets (14) allows.
+
+    Decomposes (14): every solution uses a subset of one maximal provider set
+    (:func:`provider_choices`), so the optimum is the best over those sets.
+    Sets are visited by their lower bound L (:func:`provider_set_bounds`) and
+    skipped once L reaches the best gap found (``best``, initially ``upper_s``:
+    the gap of a schedule the caller knows).  Within a set,
+    ``solve_window(providers, lower_s, upper_s, start)`` solves the window model
+    (``gstk.model.build.build_gap_window_model`` on the data restricted to those
+    providers; ``start`` is the :func:`chain_schedule` warm start, bool per
+    contact of ``data``, or None) and returns (status, gap_s[, bound_s]):
+    ('optimal', gap, bound) with bound <= gap the proven lower bound of the
+    window's optimum (bound = gap when omitted), ('infeasible', None), or any
+    other status, with the gap of an incumbent or None and a dual bound or None,
+    which stops the search (a limit or an error).
+
+    Windows end at L + S e_k (S = L, or the best gap when L = 0; e_k of
+    :data:`WINDOW_STEP`) and never reach past the best gap so far (a set
+    within 10 % of it gets [L, best] at once); an infeasible window [lo, hi]
+    moves the next one to start at hi.  ``rel_gap`` also skips sets whose L is
+    within that relative gap of the best.  After :meth:`run`, ``finished``
+    says whether every set was settled, and :meth:`lower_bound_s` bounds the
+    optimum from below either way.
+    """
+
+    def __init__(self, data: ModelData, constraints: Iterable[Spec], include_boundary: bool, *,
+                 upper_s: float | None = None, rel_gap: float | None = None):
+        constraints = tuple(constraints)
+        self.data, self.include_boundary, self.rel_gap = data, include_boundary, rel_gap or 0.0
+        self.exclusive = any(isinstance(s, SatelliteContactExclusion) and s.max_links == 1 for s in constraints)
+        self.sets = provider_set_bounds(data, constraints, include_boundary)
+        self.best, self.best_set = (np.inf if upper_s is None else float(upper_s)), None
+        self.floor = np.inf      # lowest proven bound of the sets settled so far
+        self.open_lower = np.inf  # lower bound of the set being searched when a limit stopped the search
+        self.visited, self.skipped, self.windows, self.finished = 0, 0, [], False
+        self.top = data.sim_duration_s if include_boundary else _largest_gap_s(data)
+
+    def lower_bound_s(self) -> float:
+        """Return a lower bound on the optimum of (4) over every set (inf if no set is feasible)."""
+        pending = [bound for bound, _ in self.sets[self.visited:]]
+        return float(min([self.best, self.floor, self.open_lower, *pending]))
+
+    def run(self, solve_window: Callable) -> "GapWindowSearch":
+        """Search every provider set in turn; stop at the first window that is neither optimal nor infeasible."""
+        for bound, chosen in self.sets:
+            self.visited += 1
+            if bound >= self.best - TIME_TOL_S or bound >= self.best * (1 - self.rel_gap):
+                self.skipped += 1
+                self.floor = min(self.floor, bound)
+                continue
+            if not self._search_set(bound, chosen, solve_window):
+                return self
+        self.finished = True
+        return self
+
+    def _search_set(self, bound: float, chosen: tuple[int, ...], solve_window: Callable) -> bool:
+        """Search one set window by window; return False if a limit or an error stopped it."""
+        start = chain_schedule(self.data, chosen) if self.exclusive and self.include_boundary else None
+        lower, excess = max(bound, 0.0), (np.inf if self.best <= 1.1 * bound else 0.0)
+        scale = bound if bound > 0 else min(self.best, self.top)
         while True:
-            upper = min(bound * (1 + excess) if np.isfinite(excess) else np.inf, best, top)
-            status, gap = solve_window(chosen, lower, upper, start)[:2]
+            upper = min(lower + scale * excess if np.isfinite(excess) else np.inf, self.best, self.top)
+            status, gap, window_bound = (tuple(solve_window(chosen, lower, upper, start)) + (None,))[:3]
+            self.windows.append((chosen, lower, upper, status))
             if status == "optimal":
-                best, best_set = gap, chosen
-                break
-            if status != "infeasible" or upper >= min(best, top) - TIME_TOL_S:
-                if status != "infeasible":
-                    return None, None
-                break
+                self.floor = min(self.floor, gap if window_bound is None else window_bound)
+                if gap < self.best:
+                    self.best, self.best_set = float(gap), chosen
+                return True
+            if status != "infeasible":
+                if gap is not None and gap < self.best:
+                    self.best, self.best_set = float(gap), chosen
+                self.open_lower = max(lower, window_bound if window_bound is not None else lower)
+                return False
+            if upper >= min(self.best, self.top) - TIME_TOL_S:  # no schedule of this set beats the best
+                self.floor = min(self.floor, upper)
+                return True
             lower, excess = upper, 2 * excess + WINDOW_STEP
-    return (None if best_set is None else float(best)), best_set
+
+
+def _largest_gap_s(data: ModelData) -> float:
+    """Return an upper bound on any gap without boundary gaps: max over satellites of max a - min b."""
+    orders = satellite_orders(data.satellite_of_contact, data.aos_s, data.los_s, len(data.satellite_ids))
+    spans = [data.aos_s[idx].max() - data.los_s[idx].min() for idx in orders if len(idx)]
+    return max(max(spans, default=0.0), TIME_TOL_S)

@@ -11,10 +11,9 @@ import cvxpy as cp
 
 from gstk.model.data import ModelData
 from gstk.model.variables import Variables
-from gstk.units import MODEL_DATA_UNIT_BIT, MODEL_MONEY_UNIT_USD, SECONDS_PER_HOUR
+from gstk.units import MODEL_DATA_UNIT_BIT, MODEL_MONEY_UNIT_USD, MODEL_TIME_UNIT_S
 
-#: Unit of the max-gap variable G inside the model (gstk.units has no model time unit).
-MODEL_TIME_UNIT_S = SECONDS_PER_HOUR
+__all__ = ["MODEL_TIME_UNIT_S", "OBJECTIVES", "max_gap", "mission_cost", "mission_data"]  # re-exports the unit
 
 
 def mission_cost(data: ModelData, v: Variables) -> cp.Expression:

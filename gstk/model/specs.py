@@ -183,14 +183,14 @@ class SatelliteContactExclusion(Spec):
 
 @dataclass(frozen=True)
 class MaxContactGap(Spec):
-    """Eq. (13): no satellite waits more than ``gap_s`` between taken contacts."""
+    """Eq. (13): no satellite waits more than ``gap_s`` between taken contacts (0: no gap at all)."""
 
     equation: ClassVar[str] = "(13)"
     gap_s: float = math.inf
     include_boundary: bool = True
 
     def __post_init__(self):
-        _positive(self, "gap_s")
+        _positive(self, "gap_s", allow_zero=True)
 
 
 @dataclass(frozen=True)
