@@ -241,7 +241,10 @@ def main() -> None:
     parser.add_argument("--cap-usd", type=float, default=1e9, help="monthly cap of the max-data table")
     parser.add_argument("--no-levers", action="store_true")
     parser.add_argument("--levers-only", action="store_true", help="only the lever study (10 satellites)")
+    parser.add_argument("--only", nargs="+", choices=("max-data", "min-cost", "min-max-gap", "growth"),
+                        help="print only these tables (default: all)")
     args = parser.parse_args()
+    wanted = set(args.only or ("max-data", "min-cost", "min-max-gap", "growth"))
     warnings.simplefilter("ignore", UserWarning)
     logging.basicConfig(level=logging.WARNING)
     sizes = (1, 5) if args.quick else (1, 5, 10)
@@ -254,9 +257,12 @@ def main() -> None:
         lever_study(instance(contacts, stations, order[:max(sizes)], args.seed), limit)
         return
 
-    for title, make, unit in (
-            (f"max-data (B_month = {args.cap_usd:,.0f} $)", lambda i, pairwise=False: max_data(i, args.cap_usd, pairwise), "PB"),
-            (f"min-cost ({DAILY_DOWNLINK_BIT / 8e9:.0f} GB per satellite per 24 h)", min_cost, "k$")):
+    for table, title, make, unit in (
+            ("max-data", f"max-data (B_month = {args.cap_usd:,.0f} $)",
+             lambda i, pairwise=False: max_data(i, args.cap_usd, pairwise), "PB"),
+            ("min-cost", f"min-cost ({DAILY_DOWNLINK_BIT / 8e9:.0f} GB per satellite per 24 h)", min_cost, "k$")):
+        if table not in wanted:
+            continue
         print(f"\n{title}: gstk.optimize vs one MILP vs paper (pairwise, aggregated links, default SCIP)")
         for n in sizes:
             inst = instance(contacts, stations, order[:n], args.seed)
@@ -271,8 +277,9 @@ def main() -> None:
             print(f"  speed-up (solve time, paper / gstk): {speedup(ours, paper, limit)}"
                   + (f"; paper / 1 MILP: {speedup(one, paper, limit)}" if one is not None else ""))
 
-    print("\nmin-max-gap (4), boundary gaps, max-data constraints: gstk.optimize (window models per provider set)")
-    for n in sizes:
+    if "min-max-gap" in wanted:
+        print("\nmin-max-gap (4), boundary gaps, max-data constraints: gstk.optimize (window models per provider set)")
+    for n in sizes if "min-max-gap" in wanted else ():
         inst = instance(contacts, stations, order[:n], args.seed)
         problem = min_max_gap(inst)
         lower = gap_lower_bound_s(ModelData.from_problem(inst.contacts, problem), problem.constraints, True)[0]
@@ -283,7 +290,7 @@ def main() -> None:
               f" solve {g['solve_s']:.1f} s, total {g['wall_s']:.1f} s")
         print(f"      {g['message']}")
 
-    if growth:
+    if growth and "growth" in wanted:
         print("\nGrowth, max-data: optimize(decompose=False), one MILP | gstk.optimize (decomposed over provider sets)")
         for n in growth:
             inst = instance(contacts, stations, order[:n], args.seed)
@@ -295,7 +302,7 @@ def main() -> None:
                   f"  | {d['status']:<9} {fmt(d['objective'], 'PB'):>14}  {d['solves']} set(s), solve {d['solve_s']:6.2f} s,"
                   f" wall {d['wall_s']:6.2f} s")
 
-    if not args.no_levers:
+    if not args.no_levers and args.only is None:
         lever_study(instance(contacts, stations, order[:max(sizes)], args.seed), limit)
 
 

@@ -1,7 +1,7 @@
 """Max data (3) under at most N providers (14), decomposed over provider sets.
 
 Every solution uses at most N providers, so it lies inside one maximal
-provider set of :func:`gstk.model.gaps.provider_choices`: the optimum is the
+provider set of :func:`gstk.model.gap_search.provider_choices`: the optimum is the
 best over those sets of the model restricted to the set's contacts
 (:func:`gstk.model.build.restrict_to_providers`, all other constraints kept,
 (14) then implied).  Each set has a cheap upper bound: with one link per
@@ -26,7 +26,8 @@ import numpy as np
 from gstk.errors import GstkError
 from gstk.model.build import build_model, restrict_to_providers
 from gstk.model.data import ModelData
-from gstk.model.gaps import provider_choices, satellite_orders
+from gstk.model.gap_search import provider_choices
+from gstk.model.gaps import satellite_orders
 from gstk.model.specs import MaxMissionData, MaxMonthlyCost, MaxProviders, SatelliteContactExclusion, Spec
 from gstk.solution import Solution, Status
 from gstk.solve import problem_dict, solve

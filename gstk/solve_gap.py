@@ -6,7 +6,7 @@
 1. the model as built (every constraint, no gap rows, zero objective): infeasible
    there means the other constraints conflict; otherwise its schedule's max gap
    is the first upper bound;
-2. :class:`gstk.model.gaps.GapWindowSearch`: for each provider set (14) allows,
+2. :class:`gstk.model.gap_search.GapWindowSearch`: for each provider set (14) allows,
    best lower bound first, window models min G on [L, U]
    (:func:`gstk.model.build.build_gap_window_model` on the data restricted to
    the set), warm-started with each satellite's best chain of contacts.
@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 
 from gstk.model.build import build_gap_window_model, restrict_to_providers
-from gstk.model.gaps import TIME_TOL_S, GapWindowSearch
+from gstk.model.gap_search import GapWindowSearch
+from gstk.model.gaps import TIME_TOL_S
 from gstk.model.specs import MaxProviders
 from gstk.solution import Solution, Status, max_gap_by_satellite_s
 from gstk.solve import (model_constraints, model_objective, model_size, problem_dict, run_scip, set_start_values,

@@ -10,7 +10,8 @@ from gstk.model import specs as S
 from gstk.model.build import (MODEL_FORMS, build_gap_feasibility_model, build_gap_window_model, build_model,
                               restrict_to_providers)
 from gstk.model.data import ModelData
-from gstk.model.gaps import GapWindowSearch, coverage_lower_bound_s, exact_min_max_gap, provider_choices
+from gstk.model.gap_search import GapWindowSearch, exact_min_max_gap, provider_choices
+from gstk.model.gaps import coverage_lower_bound_s
 from gstk.model.objectives import MODEL_TIME_UNIT_S as OLD_PLACE
 from gstk.problem import Problem
 from gstk.solution import Status

@@ -21,7 +21,7 @@ Forms:
   its first step, the constraints with no gap bound (``Model.form`` is
   'exact', ``Model.gap_search`` True) so callers can tell.  Two step models
   exist: :func:`build_gap_window_model` (min G on a window [L, U], form
-  'window', for :class:`gstk.model.gaps.GapWindowSearch`, which decomposes (14)
+  'window', for :class:`gstk.model.gap_search.GapWindowSearch`, which decomposes (14)
   over provider sets with :func:`restrict_to_providers`) and
   :func:`build_gap_feasibility_model` ("max gap <= G", form 'feasibility', for
   a bisection over :func:`gstk.model.gaps.gap_candidates_s`).
@@ -197,7 +197,7 @@ def build_gap_window_model(data: ModelData, constraints: Iterable[Spec], lower_s
 
     Rows (13) at ``upper_s`` plus :func:`gstk.model.gaps.max_gap_window`.  Its
     optimum is the optimum of (4) whenever that lies in [lower_s, upper_s]
-    (e.g. lower_s from :func:`gstk.model.gaps.gap_lower_bound_s`, upper_s the
+    (e.g. lower_s from :func:`gstk.model.gap_search.gap_lower_bound_s`, upper_s the
     max gap of any feasible schedule); it is infeasible iff no schedule has max
     gap <= upper_s.  One MILP, no successor binaries.
     """

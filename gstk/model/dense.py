@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from gstk.model.data import ModelData
-from gstk.model.gaps import TIME_TOL_S, _ranges, _window_rows, satellite_orders
+from gstk.model.gaps import TIME_TOL_S, index_ranges, satellite_orders, window_row_matrix
 from gstk.model.variables import Variables
 from gstk.units import MODEL_TIME_UNIT_S
 
@@ -25,11 +25,11 @@ def successor_pairs(data: ModelData) -> tuple[np.ndarray, np.ndarray, np.ndarray
     for idx in satellite_orders(data.satellite_of_contact, data.aos_s, data.los_s, len(data.satellite_ids)):
         a, b = data.aos_s[idx], data.los_s[idx]
         lo = np.searchsorted(a, a, side="right")
-        pi, pj = _ranges(lo, np.full(len(a), len(a)))
+        pi, pj = index_ranges(lo, np.full(len(a), len(a)))
         keep = a[pj] - b[pi] > TIME_TOL_S
         pi, pj = pi[keep], pj[keep]
         I.append(idx[pi]), J.append(idx[pj])
-        B.append(_window_rows(idx, pi, lo[pi], np.searchsorted(a, a[pj], side="left"), data.n_contacts))
+        B.append(window_row_matrix(idx, pi, lo[pi], np.searchsorted(a, a[pj], side="left"), data.n_contacts))
     if not I:
         return np.empty(0, int), np.empty(0, int), sp.csr_matrix((0, data.n_contacts))
     return np.concatenate(I), np.concatenate(J), sp.vstack(B).tocsr()
