@@ -322,14 +322,16 @@ def adopt_better_baseline(optimized: Solution, baseline: Solution | None) -> Sol
 
     Every baseline network is feasible for the unrestricted problem, so the
     better one is the best unrestricted network found; it keeps the
-    unrestricted solve's bound (still valid) and is labelled FEASIBLE with the
-    gap between the two.  With proven optima this never happens.
+    unrestricted solve's bound (still valid) and that solve's status: OPTIMAL
+    stays OPTIMAL (a better point than an incumbent within the relative gap is
+    within it too; with a positive ``rel_gap`` a baseline may beat it inside
+    the tolerance), anything else becomes FEASIBLE.
     """
     if baseline is None or better(optimized, baseline) is optimized:
         return optimized
     return dataclasses.replace(
         baseline, bound=optimized.bound, gap=relative_gap(baseline.objective, optimized.bound),
-        status=Status.FEASIBLE if optimized.status.has_solution or optimized.bound is not None else baseline.status,
+        status=Status.OPTIMAL if optimized.status is Status.OPTIMAL else Status.FEASIBLE,
         build_time_s=optimized.build_time_s, solve_time_s=optimized.solve_time_s, n_solves=optimized.n_solves,
         n_variables=optimized.n_variables, n_constraints=optimized.n_constraints, problem=optimized.problem,
         message=f"a baseline network ({'+'.join(baseline.selected_providers)}) beat the unrestricted solve "

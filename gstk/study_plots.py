@@ -59,7 +59,7 @@ def _size_labels(ratios: pd.DataFrame, sizes: list[int]) -> list[str]:
     for n in sizes:
         rows = ratios[(ratios["n_satellites"] == n) & (ratios["statistic"] == "best")]
         share = rows["n_at_limit"].sum() / max(rows["n_sets"].sum(), 1)
-        labels.append(f"{n}\n{100 * share:.0f}% at limit")
+        labels.append(f"{n}\n({100 * share:.0f} %)")
     return labels
 
 
@@ -82,7 +82,7 @@ def _grouped_boxes(ax, ratios: pd.DataFrame, column: str, sizes: list[int]) -> N
         ax.plot([], [], "s", color=color, label=label)
     ax.axhline(1.0, color="#666666", linewidth=0.8, linestyle="--")
     ax.set_xticks(range(len(sizes)), _size_labels(ratios, sizes))
-    ax.set_xlabel("satellites in constellation (share of baselines stopped by the time limit)")
+    ax.set_xlabel("satellites in constellation\n(share of baselines stopped by the time limit)")
     ax.grid(axis="y", linewidth=0.3, alpha=0.5)
 
 

@@ -250,3 +250,25 @@ def test_study_figures_draw_from_tables():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.mark.parametrize("status", ["OPTIMAL", "FEASIBLE"])
+def test_a_better_baseline_replaces_a_limited_optimized_network_and_keeps_its_bound(status):
+    import dataclasses
+
+    from gstk.baselines import restricted_problem, solve_verified
+    from gstk.model.specs import MinMissionCost, SatelliteContactExclusion, StationContactExclusion
+    from gstk.solution import Status, relative_gap
+
+    contacts, stations, providers, satellites = random_instance(6, n_providers=3, n_stations=6, n_contacts=14)
+    problem = Problem(MinMissionCost(), (StationContactExclusion(), SatelliteContactExclusion(),
+                                         MinSatelliteDownlink(volume_bit=2e11)), stations, providers, satellites)
+    optimized = solve_verified(contacts, problem)
+    baseline = solve_verified(contacts, restricted_problem(problem, optimized.selected_providers))
+    assert ex.adopt_better_baseline(optimized, baseline) is optimized
+    assert ex.adopt_better_baseline(optimized, None) is optimized
+    worse = dataclasses.replace(optimized, objective=baseline.objective * 1.05, status=Status[status])
+    adopted = ex.adopt_better_baseline(worse, baseline)
+    assert adopted.objective == baseline.objective and adopted.bound == optimized.bound
+    assert adopted.gap == pytest.approx(relative_gap(baseline.objective, optimized.bound))
+    assert adopted.status is Status[status] and "beat the unrestricted" in adopted.message
