@@ -300,7 +300,7 @@ def compare_networks(instance: TrialInstance, kind: str, settings: StudySettings
     optimized = solve_verified(instance.contacts, problem, start_from=best_solution(baselines.values()), **options)
     baselines.update(baseline_solutions(instance.contacts, problem, sizes=sizes[1:], solved=baselines,
                                         unrestricted=optimized, **options))
-    optimized = adopt_better_baseline(optimized, best_solution(baselines.values()))
+    optimized = adopt_better_baseline(optimized, best_solution(baselines.values()), rel_gap=settings.rel_gap)
     table = pd.concat([pd.DataFrame([solution_row(optimized, None)]), baseline_table(baselines)],
                       ignore_index=True)
     table.insert(0, "network", ["optimized"] + [NETWORKS.get(len(k), f"{len(k)}_provider") for k in baselines])
@@ -317,21 +317,23 @@ def compare_networks(instance: TrialInstance, kind: str, settings: StudySettings
     return table
 
 
-def adopt_better_baseline(optimized: Solution, baseline: Solution | None) -> Solution:
+def adopt_better_baseline(optimized: Solution, baseline: Solution | None, *,
+                          rel_gap: float | None = None) -> Solution:
     """Return ``optimized``, or ``baseline`` if a time limit left the optimized network worse than it.
 
     Every baseline network is feasible for the unrestricted problem, so the
     better one is the best unrestricted network found; it keeps the
-    unrestricted solve's bound (still valid) and that solve's status: OPTIMAL
-    stays OPTIMAL (a better point than an incumbent within the relative gap is
-    within it too; with a positive ``rel_gap`` a baseline may beat it inside
-    the tolerance), anything else becomes FEASIBLE.
+    unrestricted solve's bound (still valid).  It is OPTIMAL when that solve
+    was (a point better than an incumbent within the relative gap is within it
+    too; with a positive gap a baseline may beat it inside the tolerance) or
+    when its own gap to the bound is within ``rel_gap``; FEASIBLE otherwise.
     """
     if baseline is None or better(optimized, baseline) is optimized:
         return optimized
+    gap = relative_gap(baseline.objective, optimized.bound)
+    proven = optimized.status is Status.OPTIMAL or (rel_gap is not None and gap is not None and gap <= rel_gap)
     return dataclasses.replace(
-        baseline, bound=optimized.bound, gap=relative_gap(baseline.objective, optimized.bound),
-        status=Status.OPTIMAL if optimized.status is Status.OPTIMAL else Status.FEASIBLE,
+        baseline, bound=optimized.bound, gap=gap, status=Status.OPTIMAL if proven else Status.FEASIBLE,
         build_time_s=optimized.build_time_s, solve_time_s=optimized.solve_time_s, n_solves=optimized.n_solves,
         n_variables=optimized.n_variables, n_constraints=optimized.n_constraints, problem=optimized.problem,
         message=f"a baseline network ({'+'.join(baseline.selected_providers)}) beat the unrestricted solve "

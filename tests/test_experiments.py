@@ -272,3 +272,5 @@ def test_a_better_baseline_replaces_a_limited_optimized_network_and_keeps_its_bo
     assert adopted.objective == baseline.objective and adopted.bound == optimized.bound
     assert adopted.gap == pytest.approx(relative_gap(baseline.objective, optimized.bound))
     assert adopted.status is Status[status] and "beat the unrestricted" in adopted.message
+    within = ex.adopt_better_baseline(worse, baseline, rel_gap=max(adopted.gap, 0.0) + 1e-9)
+    assert within.status is Status.OPTIMAL
