@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -156,6 +157,8 @@ class Scenario:
             if value and value != SHARED_TLE_TOKEN and not Path(value).is_absolute():
                 target = resolve_path(value, self.base_dir).resolve()
                 data[section][key] = os.path.relpath(target, path.resolve().parent)
+        data["objective"] = _inf_as_text(data["objective"])
+        data["constraints"] = [_inf_as_text(c) for c in data["constraints"]]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(_dump(data, path.suffix.lower()), encoding="utf-8")
         return path
@@ -331,6 +334,11 @@ _YamlLoader.add_implicit_resolver(
     re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"), list("-+0123456789"))
 
 
+def _inf_as_text(spec: dict[str, Any]) -> dict[str, Any]:
+    """Return a spec mapping with infinite parameters spelled "inf" (strict JSON; read back as float)."""
+    return {k: "inf" if isinstance(v, float) and v == math.inf else v for k, v in spec.items()}
+
+
 def _dump(data: Mapping[str, Any], suffix: str) -> str:
     if suffix in (".yaml", ".yml"):
         import yaml
@@ -338,7 +346,7 @@ def _dump(data: Mapping[str, Any], suffix: str) -> str:
         return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True)
     if suffix != ".json":
         raise ScenarioError(f"scenario files end in .json, .yaml or .yml, got {suffix!r}")
-    return json.dumps(data, indent=2) + "\n"
+    return json.dumps(data, indent=2, allow_nan=False) + "\n"
 
 
 def read_scenario_dict(path: str | os.PathLike) -> dict[str, Any]:

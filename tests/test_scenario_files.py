@@ -72,6 +72,23 @@ def test_save_load_round_trip(tmp_path, suffix):
         pd.testing.assert_frame_equal(a, b)
 
 
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_infinite_spec_values_save_as_strict_text_and_load_back(tmp_path, suffix):
+    import json
+    import math
+
+    from gstk.model.specs import MaxMonthlyCost
+
+    scenario = load_scenario(EXAMPLE_JSON)
+    scenario = scenario.with_changes(constraints=(*scenario.constraints, MaxMonthlyCost(usd=math.inf)))
+    path = scenario.save(tmp_path / f"inf{suffix}")
+    if suffix == ".json":
+        json.loads(path.read_text(), parse_constant=lambda c: pytest.fail(f"non-strict JSON constant {c}"))
+    again = load_scenario(path)
+    assert again == scenario
+    assert any(isinstance(c, MaxMonthlyCost) and c.usd == math.inf for c in again.constraints)
+
+
 def test_dict_round_trip_keeps_every_section():
     data = small(
         name="full", description="all sections", mission_days=730,
