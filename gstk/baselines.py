@@ -236,7 +236,6 @@ def baseline_solutions(contacts: pd.DataFrame, problem: Problem, *, sizes: Itera
 def covers_unrestricted(subset: Iterable[str], unrestricted: Solution | None) -> bool:
     """Return whether ``subset`` holds every provider of a (non-empty) unrestricted solution."""
     return (unrestricted is not None and unrestricted.status.has_solution
-            and unrestricted.status in (Status.OPTIMAL, Status.FEASIBLE)
             and len(unrestricted.selected_providers) > 0
             and set(unrestricted.selected_providers) <= set(subset))
 

@@ -28,9 +28,9 @@ from gstk.model.build import build_model, restrict_to_providers
 from gstk.model.data import ModelData
 from gstk.model.gap_search import provider_choices
 from gstk.model.gaps import satellite_orders
-from gstk.model.specs import MaxMissionData, MaxMonthlyCost, MaxProviders, SatelliteContactExclusion, Spec
+from gstk.model.specs import MaxMissionData, MaxProviders, SatelliteContactExclusion, Spec
 from gstk.solution import Solution, Status
-from gstk.solve import problem_dict, solve
+from gstk.solve import cap_can_bind, problem_dict, solve
 from gstk.units import SECONDS_PER_MONTH
 
 def use_decomposition(data: ModelData, objective: Spec, constraints, decompose: Any = "auto") -> bool:
@@ -53,8 +53,7 @@ def use_decomposition(data: ModelData, objective: Spec, constraints, decompose: 
         return True
     if not any(isinstance(s, MaxProviders) for s in constraints) or len(provider_choices(data, constraints)) < 2:
         return False
-    caps = [s.usd for s in constraints if isinstance(s, MaxMonthlyCost)]
-    return not caps or monthly_cost_upper_bound_usd(data, constraints) <= min(caps)
+    return not cap_can_bind(data, constraints)
 
 
 def monthly_cost_upper_bound_usd(data: ModelData, constraints) -> float:

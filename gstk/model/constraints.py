@@ -11,7 +11,6 @@ The max-gap rows (13) are in :mod:`gstk.model.gaps`.
 """
 from __future__ import annotations
 
-
 import cvxpy as cp
 import numpy as np
 import scipy.sparse as sp
@@ -111,7 +110,7 @@ DIRECT_WINDOW_OVERLAP = 48.0
 
 
 def downlink_rows(data: ModelData, v: Variables, window_s: float, step_s: float, groups, n_groups: int,
-                  rhs: float, name: str) -> list[cp.Constraint]:
+                  rhs: float, name: str, *, cover: bool = False) -> list[cp.Constraint]:
     """Return the rows of (8)/(9): sum_c V_jc x_c >= D per group and window.
 
     Up to :data:`DIRECT_WINDOW_OVERLAP` windows per contact (e.g. daily
@@ -119,17 +118,23 @@ def downlink_rows(data: ModelData, v: Variables, window_s: float, step_s: float,
     binaries, which SCIP strengthens (coefficient tightening, cover cuts) and
     whose root LP solves fast; finer sliding windows get the compact
     running-total form of :func:`window_rows` (the same LP, fewer nonzeros).
+    ``cover`` adds the valid capacity-cover rows of :func:`capacity_cover_rows`.
     """
-    if step_s * DIRECT_WINDOW_OVERLAP < window_s:
+    direct = step_s * DIRECT_WINDOW_OVERLAP >= window_s
+    volumes = window_volumes(data, window_s, step_s) if direct or cover else None
+    if direct:
+        per_group = per_satellite_rows(volumes, np.asarray(groups), n_groups)
+        if (np.diff(per_group.indptr) == 0).any():
+            rows = unsatisfiable(name)  # a window with no contact of the group cannot reach D > 0
+        else:
+            rows = [per_group @ v.x >= rhs]
+    else:
         points, first, last = window_atoms(data, window_s, step_s)
         atoms = overlap_atoms(data, points, data.rate_bps / MODEL_DATA_UNIT_BIT)
-        return window_rows(v, atoms, first, last, groups, n_groups, rhs, name)
-    volumes = per_satellite_rows(window_volumes(data, window_s, step_s), np.asarray(groups), n_groups)
-    volumes = sp.csr_matrix(volumes)
-    empty = np.diff(volumes.indptr) == 0
-    if empty.any():
-        return unsatisfiable(name)  # a window with no contact of the group cannot reach D > 0
-    return [volumes @ v.x >= rhs]
+        rows = window_rows(v, atoms, first, last, groups, n_groups, rhs, name)
+    if cover:
+        rows += capacity_cover_rows(data, v, volumes, groups, n_groups, rhs)
+    return rows
 
 
 def capacity_cover_rows(data: ModelData, v: Variables, volumes: sp.csr_matrix, groups, n_groups: int,
@@ -162,19 +167,14 @@ def min_constellation_downlink(data: ModelData, v: Variables, *, volume_bit: flo
     """Eq. (8): sum_c r_c |[a_c, b_c] ∩ W_j| x_c >= D_min for every window W_j (Gbit rows).
 
     The volume is prorated to the part of each contact inside the window, so a
-    contact straddling two windows is not counted twice in full.  Rows use the
-    running-total form of :func:`window_rows`; ``cover`` adds the valid
-    capacity-cover rows of :func:`capacity_cover_rows` (useful with costs).
+    contact straddling two windows is not counted twice in full.  Rows from
+    :func:`downlink_rows`; ``cover`` adds the valid capacity-cover rows of
+    :func:`capacity_cover_rows` (useful with costs).
     """
     if volume_bit <= 0:
         return []
-    groups = np.zeros(data.n_contacts, int)
-    rows = downlink_rows(data, v, window_s, step_s, groups, 1, volume_bit / MODEL_DATA_UNIT_BIT,
-                         "min_constellation_downlink")
-    if cover:
-        volumes = window_volumes(data, window_s, step_s)
-        rows += capacity_cover_rows(data, v, volumes, groups, 1, volume_bit / MODEL_DATA_UNIT_BIT)
-    return rows
+    return downlink_rows(data, v, window_s, step_s, np.zeros(data.n_contacts, int), 1,
+                         volume_bit / MODEL_DATA_UNIT_BIT, "min_constellation_downlink", cover=cover)
 
 
 def min_satellite_downlink(data: ModelData, v: Variables, *, volume_bit: float, window_s: float,
@@ -182,13 +182,8 @@ def min_satellite_downlink(data: ModelData, v: Variables, *, volume_bit: float, 
     """Eq. (9): sum_{c in C_k} r_c |[a_c, b_c] ∩ W_j| x_c >= D_min for every satellite k and window W_j."""
     if volume_bit <= 0:
         return []
-    rows = downlink_rows(data, v, window_s, step_s, data.satellite_of_contact, len(data.satellite_ids),
-                         volume_bit / MODEL_DATA_UNIT_BIT, "min_satellite_downlink")
-    if cover:
-        volumes = window_volumes(data, window_s, step_s)
-        rows += capacity_cover_rows(data, v, volumes, data.satellite_of_contact,
-                                    len(data.satellite_ids), volume_bit / MODEL_DATA_UNIT_BIT)
-    return rows
+    return downlink_rows(data, v, window_s, step_s, data.satellite_of_contact, len(data.satellite_ids),
+                         volume_bit / MODEL_DATA_UNIT_BIT, "min_satellite_downlink", cover=cover)
 
 
 def max_monthly_cost(data: ModelData, v: Variables, *, usd: float) -> list[cp.Constraint]:
