@@ -19,10 +19,10 @@ import time
 import numpy as np
 import pandas as pd
 
-from gstk.contacts import compute_contacts
+from gstk.catalog.stations import load_stations
+from gstk.contacts.windows import compute_contacts
 from gstk.datasets import shared_tle_path
-from gstk.satellites import load_satellites
-from gstk.stations import load_stations
+from gstk.orbits.satellites import load_satellites
 
 START = pd.Timestamp("2025-03-11T00:00:00Z")
 #: Windows agree when AOS and LOS are both within this (Skyfield finds events to ~0.5 s).

@@ -1,13 +1,13 @@
 """Benchmark gstk's integer programs against the paper-faithful dense model on the same SCIP.
 
 Instance (fixed seed): satellites sampled from the shared Celestrak snapshot
-(``gstk.scenarios.sample_satellites``: perigee and apogee in 300-1 000 km,
+(``gstk.orbits.sampling.sample_satellites``: perigee and apogee in 300-1 000 km,
 mega-constellations excluded) as nested prefixes of one seeded draw, so the
 5-satellite set contains the 1-satellite set; all 104 stations of the bundled
 catalog, every status (so all six providers take part, as in the paper's
 Table 3; Azure's five sites are decommissioned today), one antenna each;
 SGP4 contacts over 7 days from 2025-03-11; Table 1 prices and rates from
-``gstk.scenarios.draw_prices`` with the same seed.
+``gstk.catalog.prices.draw_prices`` with the same seed.
 
 Problems (paper §3):
 
@@ -18,10 +18,10 @@ Problems (paper §3):
 * min-cost: (2) with a per-satellite downlink of 100 GB in every 24 h window
   stepped hourly (9), exclusions, d_min = 180 s;
 * min-max-gap: (4) with boundary gaps under the max-data constraints, solved
-  exactly by ``gstk.optimize`` (window models per provider set, gstk.solve_gap).
+  exactly by ``gstk.optimize`` (window models per provider set, gstk.solve.min_max_gap).
 
 "gstk" is what ``gstk.optimize`` does (max data: decomposed over provider sets
-when the cap cannot bind, gstk.solve_decompose; SCIP with
+when the cap cannot bind, gstk.solve.decompose; SCIP with
 ``gstk.solve.MAX_DATA_SCIP_PARAMS``); "1 MILP" is ``optimize(...,
 decompose=False)``.  "paper" is the paper-faithful dense model: pairwise
 exclusion rows and the aggregated linking rows sum_{c in C_s} x_c <= |C_s| y_s,
@@ -46,17 +46,19 @@ import numpy as np
 import pandas as pd
 import pyscipopt
 
-from gstk.contacts import compute_contacts
+from gstk.catalog.prices import draw_prices
+from gstk.catalog.stations import load_stations
+from gstk.contacts.windows import compute_contacts
 from gstk.datasets import shared_tle_path
-from gstk.model import specs
 from gstk.model.build import build_model
 from gstk.model.data import ModelData
-from gstk.model.gaps import gap_lower_bound_s
-from gstk.problem import Problem
-from gstk.satellites import load_satellites
-from gstk.scenarios import draw_prices, sample_satellites
-from gstk.solve import MAX_DATA_SCIP_PARAMS, optimize, solve
-from gstk.stations import load_stations
+from gstk.model.gap_search import gap_lower_bound_s
+from gstk.orbits.sampling import sample_satellites
+from gstk.orbits.satellites import load_satellites
+from gstk.problem import specs
+from gstk.problem.definition import Problem
+from gstk.solve.api import optimize
+from gstk.solve.milp import MAX_DATA_SCIP_PARAMS, solve
 
 START, DAYS, D_MIN_S = pd.Timestamp("2025-03-11T00:00:00Z"), 7, 180.0
 DAILY_DOWNLINK_BIT = 8e11  # 100 GB per satellite per 24 h window

@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bands", nargs="+", help="keep stations supporting all these bands")
     p.set_defaults(run=run_stations)
 
-    from gstk.reproduce import add_reproduce_arguments, run_reproduce_command
+    from gstk.study.reproduce import add_reproduce_arguments, run_reproduce_command
 
     p = sub.add_parser("reproduce", help="execute the study notebooks with papermill (--quick: <= 5 min)")
     add_reproduce_arguments(p)
@@ -129,7 +129,8 @@ def _progress_flags(p: argparse.ArgumentParser) -> None:
 # --------------------------------------------------------------------------- commands
 def run_contacts(args: argparse.Namespace) -> int:
     """``gstk contacts SCENARIO --out contacts.csv``."""
-    from gstk.scenario_files import load_scenario, write_contacts_csv
+    from gstk.contacts.files import write_contacts_csv
+    from gstk.scenario.files import load_scenario
 
     scenario = load_scenario(args.scenario)
     started = time.perf_counter()
@@ -143,7 +144,7 @@ def run_contacts(args: argparse.Namespace) -> int:
 
 def run_solve(args: argparse.Namespace) -> int:
     """``gstk solve SCENARIO --out solution.json [--contacts CSV] [--time-limit S]``."""
-    from gstk.scenario_files import load_scenario
+    from gstk.scenario.files import load_scenario
 
     scenario = load_scenario(args.scenario)
     contacts = _contacts(scenario, args)
@@ -156,8 +157,8 @@ def run_solve(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     """``gstk verify SCENARIO solution.json [--contacts CSV]``: exit 1 listing violations."""
-    from gstk.scenario_files import load_scenario
-    from gstk.verify import format_violations
+    from gstk.scenario.files import load_scenario
+    from gstk.verification.report import format_violations
 
     scenario = load_scenario(args.scenario)
     solution = _read_solution(args.solution)
@@ -172,7 +173,8 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     """``gstk demo [--days N] [--out DIR]``: the main job on embedded data, offline."""
     from gstk import datasets
-    from gstk.scenario_files import load_scenario, write_contacts_csv
+    from gstk.contacts.files import write_contacts_csv
+    from gstk.scenario.files import load_scenario
 
     started = time.perf_counter()
     scenario = load_scenario(datasets.data_dir() / DEMO_SCENARIO)
@@ -190,7 +192,7 @@ def run_demo(args: argparse.Namespace) -> int:
     solution_path = out / "solution.json"
     solution.to_json(solution_path)
     print(solution_report(solution))
-    from gstk.verify import format_violations
+    from gstk.verification.report import format_violations
 
     violations = scenario.verify(solution, contacts) if solution.status.has_solution else []
     print(format_violations(violations))
@@ -206,7 +208,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_stations(args: argparse.Namespace) -> int:
     """``gstk stations [--providers ...] [--status ...] [--bands ...]``: print the catalog."""
-    from gstk.stations import load_stations
+    from gstk.catalog.stations import load_stations
 
     status = None if [s.lower() for s in args.status] == ["all"] else args.status
     table = load_stations(args.path, providers=args.providers, status=status, bands=args.bands)
@@ -220,7 +222,7 @@ def run_stations(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- helpers
 def _contacts(scenario, args: argparse.Namespace):
-    from gstk.scenario_files import read_contacts_csv
+    from gstk.contacts.files import read_contacts_csv
 
     if args.contacts:
         return read_contacts_csv(args.contacts, start=scenario.start, end=scenario.end)
@@ -233,7 +235,7 @@ def _solver_options(args: argparse.Namespace) -> dict:
 
 
 def _read_solution(path: str):
-    from gstk.solution import Solution
+    from gstk.solution.result import Solution
 
     if not Path(path).is_file():
         raise GstkError(f"no such solution file {path!r}")
@@ -280,7 +282,8 @@ def solution_report(solution) -> str:
 
 def _network_map(scenario, solution, out: Path) -> list[Path]:
     try:
-        from gstk.plots import network_map, save_figure
+        from gstk.plots.network import network_map
+        from gstk.plots.style import save_figure
 
         fig = network_map(scenario.stations(), solution.selected_stations, title=f"{scenario.name}: "
                           f"{len(solution.selected_stations)} stations selected")

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gstk.costs import mission_months
-from gstk.model import specs
-from gstk.periods import overlap_s, period_starts_s
-from gstk.problem import Problem
+from gstk.problem import specs
+from gstk.problem.costs import mission_months
+from gstk.problem.definition import Problem
+from gstk.problem.periods import overlap_s, period_starts_s
 from gstk.units import SECONDS_PER_MONTH
-from gstk.verify import ONE_BIT, ONE_CENT, ONE_MILLISECOND, REL_TOL, VerificationData, verification_data
+from gstk.verification.data import ONE_BIT, ONE_CENT, ONE_MILLISECOND, REL_TOL, VerificationData, verification_data
 
 #: 2^16 subsets x 16^2 successor candidates stay below ~20 MB of booleans.
 MAX_CONTACTS = 16

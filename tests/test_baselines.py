@@ -7,21 +7,43 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from bruteforce import brute_force
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from bruteforce import brute_force
-from gstk.baselines import (ALL_PROVIDERS, available_providers, baseline_solutions, baseline_summary,
-                            baseline_table, best_solution, check_solution, comparison_ratios, comparison_summary,
-                            headline_ratios, monthly_operational_cost_usd, provider_sets, restricted_problem,
-                            solve_time_summary, solve_verified)
-from gstk.errors import GstkError, SolveError
-from gstk.model.specs import (AllowedProviders, MaxMissionData, MaxMonthlyCost, MinMissionCost,
-                              MinSatelliteDownlink, SatelliteContactExclusion, StationContactExclusion,
-                              StationStatus)
-from gstk.problem import Problem
-from gstk.solution import Status
 from instances import random_instance
+
+from gstk.errors import GstkError, SolveError
+from gstk.problem.definition import Problem
+from gstk.problem.specs import (
+    AllowedProviders,
+    MaxMissionData,
+    MaxMonthlyCost,
+    MinMissionCost,
+    MinSatelliteDownlink,
+    SatelliteContactExclusion,
+    StationContactExclusion,
+    StationStatus,
+)
+from gstk.solution.result import Status
+from gstk.study.baselines import (
+    ALL_PROVIDERS,
+    available_providers,
+    baseline_solutions,
+    baseline_table,
+    best_solution,
+    monthly_operational_cost_usd,
+    provider_sets,
+    restricted_problem,
+    study_optimum,
+    verified,
+)
+from gstk.study.summaries import (
+    baseline_summary,
+    comparison_ratios,
+    comparison_summary,
+    headline_ratios,
+    solve_time_summary,
+)
 
 #: Ratios computed from the same rows agree to float rounding.
 REL = 1e-12
@@ -88,7 +110,7 @@ def test_each_baseline_is_the_brute_force_optimum_of_its_restriction(seed):
 def test_min_cost_pairs_never_cost_more_than_their_members_and_optimum_beats_all():
     contacts, problem = _problem(6, MinMissionCost(), (MinSatelliteDownlink(volume_bit=2e11),), n_contacts=14)
     solutions = baseline_solutions(contacts, problem)
-    optimum = solve_verified(contacts, problem, start_from=best_solution(solutions.values()))
+    optimum = study_optimum(contacts, problem, start_from=best_solution(solutions.values()))
     truth = brute_force(contacts, problem)
     assert optimum.objective == pytest.approx(truth.objective, rel=REL_OBJECTIVE)
     for subset, solution in solutions.items():
@@ -104,7 +126,7 @@ def test_min_cost_pairs_never_cost_more_than_their_members_and_optimum_beats_all
 @pytest.mark.parametrize("seed", [6, 8, 9])
 def test_pairs_holding_the_unrestricted_network_inherit_it_and_match_brute_force(seed):
     contacts, problem = _problem(seed, MinMissionCost(), (MinSatelliteDownlink(volume_bit=2e11),), n_contacts=14)
-    optimum = solve_verified(contacts, problem)
+    optimum = study_optimum(contacts, problem)
     solutions = baseline_solutions(contacts, problem, sizes=(2,), unrestricted=optimum)
     inherited = [k for k, sol in solutions.items() if sol.n_solves == 0]
     if optimum.status.has_solution and len(optimum.selected_providers) <= 2:
@@ -121,9 +143,9 @@ def test_pairs_holding_the_unrestricted_network_inherit_it_and_match_brute_force
 
 def test_warm_start_does_not_change_the_optimum():
     contacts, problem = _problem(7, MaxMissionData(), (MaxMonthlyCost(usd=30_000),))
-    start = solve_verified(contacts, restricted_problem(problem, ["P0"]))
-    cold = solve_verified(contacts, problem)
-    warm = solve_verified(contacts, problem, start_from=start)
+    start = study_optimum(contacts, restricted_problem(problem, ["P0"]))
+    cold = study_optimum(contacts, problem)
+    warm = study_optimum(contacts, problem, start_from=start)
     assert warm.objective == pytest.approx(cold.objective, rel=REL_OBJECTIVE)
     assert warm.objective >= start.objective * (1 - REL_OBJECTIVE)
 
@@ -161,7 +183,7 @@ def test_summary_of_all_infeasible_is_nan_not_an_error():
 def test_monthly_cost_of_a_solution_is_within_its_cap():
     cap = 25_000.0
     contacts, problem = _problem(9, MaxMissionData(), (MaxMonthlyCost(usd=cap),))
-    solution = solve_verified(contacts, problem)
+    solution = study_optimum(contacts, problem)
     monthly = monthly_operational_cost_usd(solution)
     assert 0 < monthly <= cap * (1 + 1e-9)
     row = baseline_table({("P0", "P1", "P2"): solution}).iloc[0]
@@ -171,12 +193,12 @@ def test_monthly_cost_of_a_solution_is_within_its_cap():
 
 def test_a_tampered_solution_fails_loudly():
     contacts, problem = _problem(10, MaxMissionData(), (MaxMonthlyCost(usd=30_000),))
-    solution = solve_verified(contacts, problem)
+    solution = study_optimum(contacts, problem)
     forged = dataclasses.replace(solution, data_total_bit=solution.data_total_bit * 2 + 1e9,
                                  objective=solution.objective * 2 + 1e9)
     with pytest.raises(SolveError, match="verification"):
-        check_solution(forged, contacts, problem)
-    check_solution(solution, contacts, problem)  # the genuine one passes
+        verified(forged, contacts, problem)
+    verified(solution, contacts, problem)  # the genuine one passes
 
 
 @settings(max_examples=4, deadline=None)
@@ -184,7 +206,7 @@ def test_a_tampered_solution_fails_loudly():
 def test_optimum_is_at_least_every_max_data_baseline(seed):
     contacts, problem = _problem(seed, MaxMissionData(), (MaxMonthlyCost(usd=35_000),), n_contacts=10)
     solutions = baseline_solutions(contacts, problem)
-    optimum = solve_verified(contacts, problem, start_from=best_solution(solutions.values()))
+    optimum = study_optimum(contacts, problem, start_from=best_solution(solutions.values()))
     assert all(optimum.objective >= s.objective * (1 - REL_OBJECTIVE) - 1.0 for s in solutions.values())
     assert np.isfinite(optimum.objective)
 

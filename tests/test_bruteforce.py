@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from bruteforce import brute_force, evaluate_subsets, subset_matrix
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from gstk.model import specs as S
-from gstk.periods import overlap_s, period_starts_s
-from gstk.problem import Problem
-from gstk.solution import Status
-from gstk.solve import optimize
-from gstk.verify import (
-    ONE_BIT, ONE_CENT, ONE_MILLISECOND, REL_TOL, format_violations, verification_data, verify,
-    verify_selection,
-)
-from bruteforce import brute_force, evaluate_subsets, subset_matrix
 from instances import random_instance
+
+from gstk.problem import specs as S
+from gstk.problem.definition import Problem
+from gstk.problem.periods import overlap_s, period_starts_s
+from gstk.solution.result import Status
+from gstk.solve.api import optimize
+from gstk.verification.data import ONE_BIT, ONE_CENT, ONE_MILLISECOND, REL_TOL, verification_data
+from gstk.verification.report import format_violations, verify, verify_selection
 
 FAMILIES = [
     "min_constellation_downlink", "min_satellite_downlink", "max_monthly_cost", "station_contact_exclusion",

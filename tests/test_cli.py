@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from gstk.cli import main
-from gstk.scenario_files import load_scenario, read_contacts_csv
+from gstk.contacts.files import read_contacts_csv
+from gstk.scenario.files import load_scenario
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "example_scenario.json"
 

@@ -13,10 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gstk import contacts, orbits
-from gstk.contacts import compute_contacts
+from gstk.contacts import windows as contacts
+from gstk.contacts.windows import compute_contacts
 from gstk.errors import DecayedSatelliteWarning, GstkError, SatelliteDataError, StationDataError
-from gstk.satellites import Satellites, load_satellites
+from gstk.orbits import propagation as orbits
+from gstk.orbits.satellites import Satellites, load_satellites
 
 skyfield_api = pytest.importorskip("skyfield.api")
 
@@ -418,8 +419,8 @@ def test_progress_bar_only_when_asked(leo, capsys):
 
 @pytest.mark.slow
 def test_benchmark_workload_matches_skyfield():
+    from gstk.catalog.stations import load_stations
     from gstk.datasets import shared_tle_path
-    from gstk.stations import load_stations
 
     satellites = load_satellites(shared_tle_path()).select(altitude_km=(400, 700)).sample(10, seed=2025)
     stations = load_stations()
@@ -434,8 +435,8 @@ def test_thirty_days_for_a_hundred_satellites_runs_in_bounded_memory():
     import resource
     import warnings
 
+    from gstk.catalog.stations import load_stations
     from gstk.datasets import shared_tle_path
-    from gstk.stations import load_stations
 
     satellites = load_satellites(shared_tle_path()).select(altitude_km=(400, 700)).sample(100, seed=7)
     with warnings.catch_warnings():

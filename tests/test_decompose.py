@@ -1,24 +1,23 @@
-"""Tests of gstk.solve_decompose: max data (3) under (14) solved by provider sets equals the one MILP."""
+"""Tests of gstk.solve.decompose: max data (3) under (14) solved by provider sets equals the one MILP."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from bruteforce import brute_force
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from gstk.costs import monthly_operational_cost_usd
-from gstk.errors import GstkError
-from gstk.model import specs as S
-from gstk.model.data import ModelData
-from gstk.problem import Problem
-from gstk.solution import Status
-from gstk.solve import optimize
-from gstk.solve_decompose import (heaviest_chain_bit, monthly_cost_upper_bound_usd, provider_set_volume_bounds,
-                                  use_decomposition)
-from gstk.verify import verify
-
-from bruteforce import brute_force
 from instances import random_instance
+
+from gstk.errors import GstkError
+from gstk.model.data import ModelData
+from gstk.model.provider_sets import heaviest_chain_bit, monthly_cost_upper_bound_usd, provider_set_volume_bounds
+from gstk.problem import specs as S
+from gstk.problem.costs import monthly_operational_cost_usd
+from gstk.problem.definition import Problem
+from gstk.solution.result import Status
+from gstk.solve.api import optimize
+from gstk.solve.decompose import use_decomposition
+from gstk.verification.report import verify
 
 #: Relative tolerance between two optimal objectives (SCIP proves optimality to 1e-9 absolute in Gbit).
 REL = 1e-6
@@ -92,7 +91,7 @@ def test_auto_uses_the_decomposition_only_when_the_cap_cannot_bind():
 
 
 def test_monthly_cost_upper_bound_covers_every_selection():
-    # (10) of every selection within one provider, recomputed by gstk.costs, stays under the bound
+    # (10) of every selection within one provider, recomputed by gstk.problem.costs, stays under the bound
     contacts, problem = problem_of(6, [S.MaxProviders(count=1)], n_contacts=60, n_stations=6, n_providers=3)
     data = ModelData.from_problem(contacts, problem)
     ceiling = monthly_cost_upper_bound_usd(data, problem.constraints)

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from IPython.core.formatters import DisplayFormatter
 
-from gstk import display
-from gstk.stations import load_stations
+from gstk.catalog.stations import load_stations
+from gstk.jupyter import display
 
 START = pd.Timestamp("2025-03-11T00:00:00Z")
 

@@ -1,7 +1,6 @@
 """Trial loops, ratios, surrogate statistics, the epsilon-constraint front and their figures."""
 from __future__ import annotations
 
-import math
 import time
 
 import matplotlib
@@ -13,14 +12,16 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from instances import random_instance
 
-from gstk import experiments as ex
-from gstk import pareto, study_plots, surrogate
+from gstk import study as ex
 from gstk.datasets import shared_tle_path
 from gstk.errors import GstkError
-from gstk.model.specs import (MaxMonthlyCost, MinSatelliteDownlink, RequiredStation, StationStatus)
-from gstk.problem import Problem
-from instances import START, random_instance
+from gstk.plots import study as study_plots
+from gstk.problem.definition import Problem
+from gstk.problem.specs import MaxMonthlyCost, MinSatelliteDownlink, RequiredStation, StationStatus
+from gstk.seeds import unit_seeds
+from gstk.study import pareto, surrogate
 
 #: Ratios computed from the same rows agree to float rounding.
 REL = 1e-12
@@ -65,10 +66,10 @@ def test_study_constraints_of_each_problem():
 @settings(deadline=None)
 @given(st.integers(0, 2**31), st.integers(1, 20), st.integers(0, 500))
 def test_unit_seeds_are_reproducible_and_distinct(seed, n, trial):
-    a = ex.unit_seeds(seed, n, trial)
-    assert a == ex.unit_seeds(seed, n, trial)
+    a = unit_seeds(seed, n, trial)
+    assert a == unit_seeds(seed, n, trial)
     assert a[0] != a[1]
-    assert a != ex.unit_seeds(seed, n, trial + 1) and a != ex.unit_seeds(seed, n + 1, trial)
+    assert a != unit_seeds(seed, n, trial + 1) and a != unit_seeds(seed, n + 1, trial)
 
 
 # --------------------------------------------------------------------------- one unit on synthetic contacts
@@ -256,15 +257,15 @@ def test_study_figures_draw_from_tables():
 def test_a_better_baseline_replaces_a_limited_optimized_network_and_keeps_its_bound(status):
     import dataclasses
 
-    from gstk.baselines import restricted_problem, solve_verified
-    from gstk.model.specs import MinMissionCost, SatelliteContactExclusion, StationContactExclusion
-    from gstk.solution import Status, relative_gap
+    from gstk.problem.specs import MinMissionCost, SatelliteContactExclusion, StationContactExclusion
+    from gstk.solution.result import Status, relative_gap
+    from gstk.study.baselines import restricted_problem, study_optimum
 
     contacts, stations, providers, satellites = random_instance(6, n_providers=3, n_stations=6, n_contacts=14)
     problem = Problem(MinMissionCost(), (StationContactExclusion(), SatelliteContactExclusion(),
                                          MinSatelliteDownlink(volume_bit=2e11)), stations, providers, satellites)
-    optimized = solve_verified(contacts, problem)
-    baseline = solve_verified(contacts, restricted_problem(problem, optimized.selected_providers))
+    optimized = study_optimum(contacts, problem)
+    baseline = study_optimum(contacts, restricted_problem(problem, optimized.selected_providers))
     assert ex.adopt_better_baseline(optimized, baseline) is optimized
     assert ex.adopt_better_baseline(optimized, None) is optimized
     worse = dataclasses.replace(optimized, objective=baseline.objective * 1.05, status=Status[status])

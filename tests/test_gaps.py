@@ -5,21 +5,26 @@ import math
 
 import numpy as np
 import pytest
-
-from gstk.model import specs as S
-from gstk.model.build import (MODEL_FORMS, build_gap_feasibility_model, build_gap_window_model, build_model,
-                              restrict_to_providers)
-from gstk.model.data import ModelData
-from gstk.model.gap_search import GapWindowSearch, exact_min_max_gap, provider_choices
-from gstk.model.gaps import coverage_lower_bound_s
-from gstk.model.objectives import MODEL_TIME_UNIT_S as OLD_PLACE
-from gstk.problem import Problem
-from gstk.solution import Status
-from gstk.solve import optimize, solve
-from gstk.units import MODEL_TIME_UNIT_S, SECONDS_PER_HOUR
-
 from bruteforce import brute_force
 from instances import random_instance
+
+from gstk.model.build import (
+    MODEL_FORMS,
+    build_gap_feasibility_model,
+    build_gap_window_model,
+    build_model,
+    restrict_to_providers,
+)
+from gstk.model.data import ModelData
+from gstk.model.gap_search import GapWindowSearch, exact_min_max_gap
+from gstk.model.gaps import coverage_lower_bound_s
+from gstk.model.provider_sets import provider_choices
+from gstk.problem import specs as S
+from gstk.problem.definition import Problem
+from gstk.solution.result import Status
+from gstk.solve.api import optimize, solve
+from gstk.units import MODEL_TIME_UNIT_S, SECONDS_PER_HOUR
+from gstk.units import MODEL_TIME_UNIT_S as OLD_PLACE
 
 #: Seconds: candidate gaps are differences of times given to 0.1 s; a microsecond is float noise.
 ONE_MICROSECOND = 1e-6

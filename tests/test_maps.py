@@ -20,9 +20,10 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import gstk._data  # noqa: E402
-from gstk import maps  # noqa: E402
 from gstk.datasets import natural_earth_dir  # noqa: E402
 from gstk.errors import GstkError, OfflineError  # noqa: E402
+from gstk.orbits.coverage import coverage_half_angle_deg  # noqa: E402
+from gstk.plots import maps  # noqa: E402
 from gstk.units import EARTH_RADIUS_KM  # noqa: E402
 
 #: Angles from arccos of a ratio near 0.9 in float64 agree to ~1e-12 deg; 1e-9 deg
@@ -138,20 +139,20 @@ def test_world_axes_rejects_plain_axes():
 def test_coverage_half_angle_hand_values():
     r = EARTH_RADIUS_KM
     # Horizon (0 deg mask): lambda = arccos(R / (R + h)); 6378.135/6878.135 = 0.927306...
-    assert maps.coverage_half_angle_deg(500.0, 0.0) == pytest.approx(21.9813, abs=1e-4)
+    assert coverage_half_angle_deg(500.0, 0.0) == pytest.approx(21.9813, abs=1e-4)
     # 10 deg: arccos(6378.135 * cos 10 / 6878.135) - 10 = 24.0461 - 10.
-    assert maps.coverage_half_angle_deg(500.0, 10.0) == pytest.approx(14.0461, abs=1e-4)
-    assert maps.coverage_half_angle_deg(1000.0, 5.0) == pytest.approx(
+    assert coverage_half_angle_deg(500.0, 10.0) == pytest.approx(14.0461, abs=1e-4)
+    assert coverage_half_angle_deg(1000.0, 5.0) == pytest.approx(
         np.degrees(np.arccos(r * np.cos(np.radians(5.0)) / (r + 1000.0))) - 5.0,
         abs=ONE_NANODEGREE)
-    assert maps.coverage_half_angle_deg(500.0, 90.0) == pytest.approx(0.0, abs=ONE_NANODEGREE)
+    assert coverage_half_angle_deg(500.0, 90.0) == pytest.approx(0.0, abs=ONE_NANODEGREE)
 
 
 @settings(max_examples=60, deadline=None)
 @given(h=st.floats(200.0, 40_000.0), eps=st.floats(0.0, 85.0))
 def test_coverage_edge_sees_satellite_at_the_mask(h, eps):
     """At central angle lambda from the sub-satellite point, the elevation is the mask."""
-    lam = np.radians(maps.coverage_half_angle_deg(h, eps))
+    lam = np.radians(coverage_half_angle_deg(h, eps))
     r = EARTH_RADIUS_KM
     ground = r * np.array([np.sin(lam), np.cos(lam)])
     sat = np.array([0.0, r + h])
@@ -164,14 +165,14 @@ def test_coverage_edge_sees_satellite_at_the_mask(h, eps):
 @given(h=st.floats(200.0, 2000.0), dh=st.floats(1.0, 500.0),
        eps=st.floats(0.0, 80.0), de=st.floats(0.5, 9.0))
 def test_coverage_half_angle_is_monotone(h, dh, eps, de):
-    lam = maps.coverage_half_angle_deg(h, eps)
+    lam = coverage_half_angle_deg(h, eps)
     assert 0.0 < lam < 90.0
-    assert maps.coverage_half_angle_deg(h + dh, eps) > lam
-    assert maps.coverage_half_angle_deg(h, eps + de) < lam
+    assert coverage_half_angle_deg(h + dh, eps) > lam
+    assert coverage_half_angle_deg(h, eps + de) < lam
 
 
 def test_coverage_half_angle_broadcasts():
-    out = maps.coverage_half_angle_deg(np.array([500.0, 800.0]), 10.0)
+    out = coverage_half_angle_deg(np.array([500.0, 800.0]), 10.0)
     assert out.shape == (2,)
     assert out[1] > out[0]
 
@@ -180,12 +181,12 @@ def test_coverage_half_angle_broadcasts():
                                     (500.0, 91.0), (float("nan"), 10.0)])
 def test_coverage_half_angle_rejects_bad_input(h, eps):
     with pytest.raises(GstkError):
-        maps.coverage_half_angle_deg(h, eps)
+        coverage_half_angle_deg(h, eps)
 
 
 @pytest.mark.parametrize("lon, lat", [(15.4, 78.2), (179.0, -10.0), (0.0, 0.0)])
 def test_coverage_circle_points_lie_at_half_angle(lon, lat):
-    lam = maps.coverage_half_angle_deg(500.0, 10.0)
+    lam = coverage_half_angle_deg(500.0, 10.0)
     ring = np.asarray(maps.coverage_circle(lon, lat, lam).exterior.coords)
     lon2, lat2 = np.radians(ring[:, 0]), np.radians(ring[:, 1])
     lon1, lat1 = np.radians(lon), np.radians(lat)

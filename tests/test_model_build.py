@@ -7,21 +7,26 @@ import cvxpy as cp
 import numpy as np
 import pandas as pd
 import pytest
+from bruteforce import brute_force
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from gstk.model import specs
-from gstk.model.build import (Model, build_gap_feasibility_model, build_gap_window_model, build_model,
-                              restrict_to_providers)
-from gstk.model.data import ModelData
-from gstk.model.gaps import (bottleneck_chain, exact_min_max_gap, gap_candidates_s, gap_lower_bound_s,
-                             max_gap_by_satellite_s, provider_set_bounds, search_min_max_gap)
-from gstk.problem import Problem
-from gstk.verify import derived_sets, max_gap_s, recompute, verification_data
-
-from bruteforce import brute_force
 from instances import START, random_instance, random_tables
 from test_model_constraints import same, solve_model
+
+from gstk.model.build import (
+    Model,
+    build_gap_feasibility_model,
+    build_gap_window_model,
+    build_model,
+    restrict_to_providers,
+)
+from gstk.model.data import ModelData
+from gstk.model.gap_search import exact_min_max_gap, gap_lower_bound_s, provider_set_bounds
+from gstk.model.gaps import bottleneck_chain, gap_candidates_s, max_gap_by_satellite_s, search_min_max_gap
+from gstk.problem import specs
+from gstk.problem.definition import Problem
+from gstk.verification.checks import derived_sets, recompute
+from gstk.verification.data import max_gap_s, verification_data
 
 slow_ok = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

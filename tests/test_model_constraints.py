@@ -15,20 +15,21 @@ import cvxpy as cp
 import numpy as np
 import pandas as pd
 import pytest
+from bruteforce import brute_force
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from instances import random_instance
 
 from gstk.model import constraints as cons
-from gstk.model import specs
 from gstk.model.build import build_model
 from gstk.model.cliques import maximal_cliques, overlapping_pairs
-from gstk.model.data import ModelData, contact_keys
-from gstk.periods import overlap_s, period_starts_s
-from gstk.problem import Problem
-from gstk.verify import check_selection, derived_sets, max_gap_s, verification_data
-
-from bruteforce import brute_force
-from instances import random_instance
+from gstk.model.data import ModelData
+from gstk.problem import specs
+from gstk.problem.definition import Problem
+from gstk.problem.periods import overlap_s, period_starts_s
+from gstk.problem.window import contact_keys
+from gstk.verification.checks import check_selection, derived_sets
+from gstk.verification.data import max_gap_s, verification_data
 
 #: Objectives are compared relatively: SCIP proves optimality to 1e-9 absolute in k$/Gbit/hours
 #: and the brute force sums floats in USD/bits/seconds; 1e-6 is far above both and far below
@@ -46,8 +47,10 @@ def solve_model(contacts, problem, *, linking="disaggregated"):
     model.problem.solve(solver=cp.SCIP)
     if model.problem.status not in ("optimal", "optimal_inaccurate"):
         return model.problem.status, None, None
-    picked = set(data.contacts["contact_id"][np.round(model.variables.x.value).astype(bool)]) \
-        if data.n_contacts else set()
+    # x in no row and not in the objective (a gap model without successor pairs): any value is optimal,
+    # and gstk.solve reads it as taking no contact; so does this helper
+    x = model.variables.x.value if model.variables.x.value is not None else np.zeros(data.n_contacts)
+    picked = set(data.contacts["contact_id"][np.round(x).astype(bool)]) if data.n_contacts else set()
     taken = contact_keys(contacts).isin(picked).to_numpy()
     return "optimal", model.problem.value * model.objective_scale, taken
 
@@ -92,7 +95,7 @@ def volumes_per_window(instance, window_s, step_s, by_satellite):
 
 def monthly_cost_of_everything(instance):
     contacts, stations, _, _ = instance
-    from gstk.costs import contact_cost_usd
+    from gstk.problem.costs import contact_cost_usd
     st = stations.set_index("station_id").loc[contacts["station_id"]]
     kappa = contact_cost_usd(st["pass_cost_usd"].to_numpy(), st["minute_cost_usd"].to_numpy(),
                              contacts["duration_s"].to_numpy())

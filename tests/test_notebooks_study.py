@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gstk import reproduce as rp
 from gstk.datasets import shared_tle_path
+from gstk.study import reproduce as rp
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -55,7 +55,7 @@ def test_study_notebook_is_thin_and_committed_without_outputs(path):
     for name in ("seed", "tle_path", "rule", "time_limit_s", "figures_dir", "results_dir"):
         assert f"{name} =" in params, f"{path.name}: parameter {name} missing"
     body = "\n".join(c.source for c in cells)
-    assert "save_figure(" in body and ("experiments." in body)
+    assert "save_figure(" in body and ("study." in body)
     for loop in ("for ", "while "):
         assert not any(line.lstrip().startswith(loop) for line in body.splitlines()), "no loops in study notebooks"
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sgp4.api import WGS72, Satrec, SatrecArray, jday
 
-from gstk import orbits
+from gstk.orbits import propagation as orbits
 
 skyfield_api = pytest.importorskip("skyfield.api")
 

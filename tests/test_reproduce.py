@@ -9,8 +9,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from gstk import reproduce as rp
 from gstk.errors import GstkError
+from gstk.study import reproduce as rp
 
 STUDY = [e for e in rp.MANIFEST if e.study]
 

@@ -1,4 +1,4 @@
-"""Tests of gstk.satellites (with gstk.tle and gstk.omm): readers, errors, designs, selection."""
+"""Tests of gstk.orbits (with gstk.orbits.tle and gstk.orbits.omm): readers, errors, designs, selection."""
 from __future__ import annotations
 
 import http.server
@@ -14,13 +14,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sgp4.api import Satrec, SatrecArray
 
-from gstk import datasets, satellites
+from gstk import datasets
 from gstk.errors import OfflineError, SatelliteDataError, TLEError
-from gstk.satellites import (
-    Satellites, demo_constellation, download_celestrak, load_satellites, raan_from_ltan_deg,
-    satellites_from_elements, sun_synchronous_inclination_deg,
+from gstk.orbits import satellites
+from gstk.orbits.elements import raan_from_ltan_deg, sun_synchronous_inclination_deg
+from gstk.orbits.satellites import (
+    Satellites,
+    demo_constellation,
+    download_celestrak,
+    load_satellites,
+    satellites_from_elements,
 )
-from gstk.tle import TLE_TEMPLATES, tle_checksum
+from gstk.orbits.tle import TLE_TEMPLATES, tle_checksum
 from gstk.units import EARTH_RADIUS_KM
 
 DATA = Path(__file__).parent / "data"

@@ -1,4 +1,4 @@
-"""Tests of gstk.scenario_files: schema, validation messages, round trips, prices, contacts CSV."""
+"""Tests of gstk.scenario.files: schema, validation messages, round trips, prices, contacts CSV."""
 from __future__ import annotations
 
 import copy
@@ -13,12 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gstk import datasets
+from gstk.catalog.prices import TABLE1
+from gstk.contacts.files import read_contacts_csv, write_contacts_csv
 from gstk.errors import ScenarioError
-from gstk.model.specs import MaxMonthlyCost, MinContactDuration, MinSatelliteDownlink, StationStatus
-from gstk.problem import Problem
-from gstk.scenario_files import (Scenario, canonical_units, load_scenario, read_contacts_csv, read_scenario_dict,
-                                 write_contacts_csv)
-from gstk.scenarios import TABLE1
+from gstk.problem.definition import Problem
+from gstk.problem.specs import MaxMonthlyCost, MinContactDuration, MinSatelliteDownlink, StationStatus
+from gstk.scenario.files import Scenario, load_scenario, read_scenario_dict
+from gstk.scenario.schema import canonical_units
 
 EXAMPLE_JSON = Path(__file__).resolve().parent.parent / "data" / "example_scenario.json"
 EXAMPLE_YAML = EXAMPLE_JSON.with_suffix(".yaml")
@@ -77,7 +78,7 @@ def test_infinite_spec_values_save_as_strict_text_and_load_back(tmp_path, suffix
     import json
     import math
 
-    from gstk.model.specs import MaxMonthlyCost
+    from gstk.problem.specs import MaxMonthlyCost
 
     scenario = load_scenario(EXAMPLE_JSON)
     scenario = scenario.with_changes(constraints=(*scenario.constraints, MaxMonthlyCost(usd=math.inf)))

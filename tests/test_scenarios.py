@@ -1,4 +1,4 @@
-"""Tests of gstk.scenarios: seeded Table 1 draws, per-trial seeds, explicit satellite sampling rules."""
+"""Tests of gstk.scenario: seeded Table 1 draws, per-trial seeds, explicit satellite sampling rules."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,14 +7,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gstk.catalog.prices import TABLE1, draw_prices, price_ranges
+from gstk.catalog.stations import load_stations
 from gstk.datasets import shared_tle_path
 from gstk.errors import GstkError, SatelliteDataError
-from gstk.satellites import Satellites, demo_constellation, load_satellites, name_mask
-from gstk.scenario_files import Scenario
-from gstk.scenarios import (EARTH_OBSERVATION_PATTERNS, MEGACONSTELLATION_PATTERNS, PAPER_ALTITUDE_KM, TABLE1,
-                            draw_prices, eligible_satellites, price_ranges, random_scenario, rule_mask,
-                            sample_satellites, trial_seed)
-from gstk.stations import load_stations
+from gstk.orbits.sampling import (
+    EARTH_OBSERVATION_PATTERNS,
+    MEGACONSTELLATION_PATTERNS,
+    PAPER_ALTITUDE_KM,
+    eligible_satellites,
+    rule_mask,
+    sample_satellites,
+)
+from gstk.orbits.satellites import Satellites, demo_constellation, load_satellites
+from gstk.orbits.selection import name_mask
+from gstk.scenario.files import Scenario
+from gstk.scenario.random import random_scenario
+from gstk.seeds import trial_seed
 
 SATS = ["SAT-3", "SAT-1", "SAT-2"]
 ONE_CENT = 0.01  # prices are rounded to cents

@@ -10,18 +10,16 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from instances import random_instance
 
 from gstk.errors import SolveError
-from gstk.model import specs as S
 from gstk.model.data import ModelData
-from gstk.problem import Problem
-from gstk.solution import (
-    CONTACT_COLUMNS, Solution, Status, format_bits, format_usd, max_gap_by_satellite_s, max_gap_s,
-    relative_gap, selection_tables,
-)
-from gstk.verify import verify
-
-from instances import random_instance
+from gstk.problem import specs as S
+from gstk.problem.definition import Problem
+from gstk.solution.render import format_bits, format_usd
+from gstk.solution.result import Solution, Status, relative_gap
+from gstk.solution.tables import CONTACT_COLUMNS, max_gap_by_satellite_s, max_gap_s, selection_tables
+from gstk.verification.report import verify
 
 #: Bits: volumes are rate x duration products near 1e12; float sums of a few of them agree to ~1e-3 bit.
 ONE_BIT = 1.0

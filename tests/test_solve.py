@@ -1,4 +1,4 @@
-"""Tests of gstk.solve and gstk.diagnose: statuses, bounds, warm start, the exact min-max-gap search
+"""Tests of gstk.solve and gstk.solve.diagnosis: statuses, bounds, warm start, the exact min-max-gap search
 (against the dense model and brute force) and infeasibility diagnosis."""
 from __future__ import annotations
 
@@ -8,24 +8,22 @@ import cvxpy as cp
 import numpy as np
 import pyscipopt
 import pytest
+from bruteforce import brute_force
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from instances import random_instance
 
-from gstk.diagnose import describe, diagnose
 from gstk.errors import GstkError, SolveError
-from gstk.model import specs as S
 from gstk.model.build import build_model
 from gstk.model.data import ModelData
-from gstk.problem import Problem
-from gstk.solution import Status
-from gstk.solve import (
-    SCIP_LIMIT_STATUSES, coverage_lower_bound_s, longest_uncovered_s, optimize, run_scip, scip_parameters, solve,
-    status_from_scip,
-)
-from gstk.verify import verify
-
-from bruteforce import brute_force
-from instances import random_instance
+from gstk.model.gaps import coverage_lower_bound_s, longest_uncovered_s
+from gstk.problem import specs as S
+from gstk.problem.definition import Problem
+from gstk.solution.result import Status
+from gstk.solve.api import optimize, solve
+from gstk.solve.diagnosis import describe, diagnose
+from gstk.solve.scip import SCIP_LIMIT_STATUSES, run_scip, scip_parameters, status_from_scip
+from gstk.verification.report import verify
 
 #: Relative tolerance between two optimal objectives: SCIP proves optimality to 1e-9 absolute in
 #: model units (k$, Gbit, hours); 1e-6 relative is far above that and far below any real difference.
@@ -375,19 +373,24 @@ def test_every_contact_prefiltered(objective):
 
 
 def test_tuned_max_data_parameters_only_when_the_cost_cap_cannot_bind():
-    from gstk.model.data import ModelData
-    from gstk.model.specs import MaxMissionData, MaxMonthlyCost, MinMissionCost
-    from gstk.problem import Problem
-    from gstk.solve import MAX_DATA_SCIP_PARAMS, cap_can_bind, default_scip_params
     from instances import random_instance
+
+    from gstk.model.data import ModelData
+    from gstk.model.provider_sets import cap_can_bind
+    from gstk.problem.definition import Problem
+    from gstk.problem.specs import MaxMissionData, MaxMonthlyCost, MinMissionCost
+    from gstk.solve.milp import MAX_DATA_SCIP_PARAMS, default_scip_params
+    from gstk.solve.options import SolverOptions
+    from gstk.solve.scip import options_parameters
 
     contacts, stations, providers, satellites = random_instance(3, n_providers=3, n_stations=6, n_contacts=12)
     data = ModelData.from_problem(contacts, Problem(MaxMissionData(), (), stations, providers, satellites))
     loose, tight = (MaxMonthlyCost(usd=1e12),), (MaxMonthlyCost(usd=1.0),)
     assert not cap_can_bind(data, ()) and not cap_can_bind(data, loose)
     assert cap_can_bind(data, tight) and cap_can_bind(None, loose)
-    assert default_scip_params(MaxMissionData(), None, data=data, constraints=loose) == MAX_DATA_SCIP_PARAMS
-    assert default_scip_params(MaxMissionData(), None, data=data, constraints=tight) == {}
-    assert default_scip_params(MinMissionCost(), {"limits/nodes": 5}, data=data) == {"limits/nodes": 5}
-    override = default_scip_params(MaxMissionData(), {"lp/initalgorithm": "p"}, data=data)
+    assert default_scip_params(MaxMissionData(), data=data, constraints=loose) == MAX_DATA_SCIP_PARAMS
+    assert default_scip_params(MaxMissionData(), data=data, constraints=tight) == {}
+    assert default_scip_params(MinMissionCost(), data=data) == {}
+    override = options_parameters(SolverOptions(scip_params={"lp/initalgorithm": "p"}), time_limit_s=None,
+                                  defaults=default_scip_params(MaxMissionData(), data=data))
     assert override["lp/initalgorithm"] == "p" and override["misc/usesymmetry"] == 0

@@ -1,4 +1,4 @@
-"""Tests for gstk.stations: schema, filters, bad-input errors, Table 3 errata and checks."""
+"""Tests for gstk.catalog: schema, filters, bad-input errors, Table 3 errata and checks."""
 from __future__ import annotations
 
 import doctest
@@ -12,12 +12,20 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-import gstk.stations as stations_module
+import gstk.catalog.errata as errata_module
+import gstk.catalog.stations as stations_module
 from gstk import datasets
+from gstk.catalog.errata import apply_errata, catalog_issues, load_errata, printed_table3
+from gstk.catalog.stations import (
+    OPTIONAL_DEFAULTS,
+    REQUIRED_COLUMNS,
+    STATUSES,
+    load_stations,
+    parse_bands,
+    providers,
+    station_schema,
+)
 from gstk.errors import GstkError, StationDataError, UnknownProviderError
-from gstk.stations import (OPTIONAL_DEFAULTS, REQUIRED_COLUMNS, STATUSES, apply_errata, catalog_issues,
-                           load_errata, load_stations, parse_bands, printed_table3, providers,
-                           station_schema)
 
 CONTRACT_COLUMNS = ["station_id", "provider", "name", "country", "lat_deg", "lon_deg", "alt_m", "status",
                     "bands", "antennas", "min_elevation_deg"]
@@ -128,7 +136,7 @@ def test_unknown_status_is_a_clear_error():
 
 def test_band_filter_requires_all_bands_and_logs_unknown(caplog):
     everything = load_stations(status=None)
-    with caplog.at_level(logging.INFO, logger="gstk.stations"):
+    with caplog.at_level(logging.INFO, logger="gstk.catalog.stations"):
         df = load_stations(status=None, bands="s;X")
     assert len(df) > 0
     assert all({"S", "X"} <= set(b.split(";")) for b in df["bands"])
@@ -368,12 +376,12 @@ def osa_distance(a: str, b: str) -> int:
 @settings(max_examples=300, deadline=None)
 @given(a=st.text("abc", max_size=6), b=st.text("abc", max_size=6))
 def test_one_edit_apart_matches_edit_distance(a, b):
-    assert stations_module._one_edit_apart(a, b) == (osa_distance(a, b) == 1)
+    assert errata_module._one_edit_apart(a, b) == (osa_distance(a, b) == 1)
 
 
 def test_docstring_examples_run():
-    result = doctest.testmod(stations_module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted >= 6 and result.failed == 0
+    results = [doctest.testmod(m, optionflags=doctest.NORMALIZE_WHITESPACE) for m in (stations_module, errata_module)]
+    assert sum(r.attempted for r in results) >= 6 and sum(r.failed for r in results) == 0
 
 
 def test_bundled_paths_are_the_datasets_paths():

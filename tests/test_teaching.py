@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gstk import orbits, teaching
-from gstk.contacts import compute_contacts
+from gstk.catalog.stations import load_stations
+from gstk.contacts.windows import compute_contacts
 from gstk.errors import GstkError
-from gstk.maps import coverage_half_angle_deg
-from gstk.stations import load_stations
+from gstk.orbits import propagation as orbits
+from gstk.orbits.coverage import coverage_half_angle_deg
+from gstk.study import teaching
 from gstk.units import EARTH_RADIUS_KM
 
 START = "2025-03-11T00:00:00Z"

@@ -10,11 +10,12 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from gstk import teaching, teaching_plots  # noqa: E402
-from gstk.contacts import compute_contacts  # noqa: E402
+from gstk.catalog.stations import load_stations  # noqa: E402
+from gstk.contacts.windows import compute_contacts  # noqa: E402
 from gstk.errors import GstkError  # noqa: E402
-from gstk.plots import save_figure  # noqa: E402
-from gstk.stations import load_stations  # noqa: E402
+from gstk.plots import teaching as teaching_plots  # noqa: E402
+from gstk.plots.style import save_figure  # noqa: E402
+from gstk.study import teaching
 
 START = "2025-03-11T00:00:00Z"
 

@@ -10,20 +10,32 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from gstk.costs import mission_months, surrogate_scale
-from gstk.model import specs as S
-from gstk.model.build import build_model
-from gstk.model.data import ModelData, contact_keys
-from gstk.problem import Problem
-from gstk.solution import Solution, Status
-from gstk.solve import optimize, solve
-from gstk.units import SECONDS_PER_MONTH
-from gstk.verify import (
-    ONE_CENT, ONE_MILLISECOND, VerificationReport, Violation, format_violations, max_gap_s,
-    open_contacts_at_start, verification_data, verification_report, verify, verify_selection,
-)
 from instances import random_instance
+
+from gstk.model.build import build_model
+from gstk.model.data import ModelData
+from gstk.problem import specs as S
+from gstk.problem.costs import mission_months, surrogate_scale
+from gstk.problem.definition import Problem
+from gstk.problem.window import contact_keys
+from gstk.solution.result import Solution, Status
+from gstk.solve.api import optimize, solve
+from gstk.units import SECONDS_PER_MONTH
+from gstk.verification.data import (
+    ONE_CENT,
+    ONE_MILLISECOND,
+    Violation,
+    max_gap_s,
+    open_contacts_at_start,
+    verification_data,
+)
+from gstk.verification.report import (
+    VerificationReport,
+    format_violations,
+    verification_report,
+    verify,
+    verify_selection,
+)
 
 START = pd.Timestamp("2025-01-01T00:00:00Z")
 T_SIM = 10_000.0

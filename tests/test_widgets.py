@@ -4,16 +4,25 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from gstk import widgets
-from gstk.contacts import compute_contacts
+from gstk.catalog.stations import load_stations
+from gstk.contacts.windows import compute_contacts
 from gstk.errors import GstkError
-from gstk.model.specs import (AllowedProviders, MaxMissionData, MaxMonthlyCost, MaxProviders,
-                              MinContactDuration, MinMissionCost, MinSatelliteDownlink, RequiredBands,
-                              SatelliteContactExclusion, StationContactExclusion)
-from gstk.satellites import demo_constellation
-from gstk.stations import load_stations
+from gstk.jupyter import explorer as widgets
+from gstk.orbits.satellites import demo_constellation
+from gstk.problem.specs import (
+    AllowedProviders,
+    MaxMissionData,
+    MaxMonthlyCost,
+    MaxProviders,
+    MinContactDuration,
+    MinMissionCost,
+    MinSatelliteDownlink,
+    RequiredBands,
+    SatelliteContactExclusion,
+    StationContactExclusion,
+)
 from gstk.units import BITS_PER_GB
-from gstk.verify import verify
+from gstk.verification.report import verify
 
 START = pd.Timestamp("2025-03-11T00:00:00Z")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -43,12 +43,13 @@ import cvxpy as cp
 import numpy as np
 
 from gstk.model import constraints as cons
-from gstk.model import dense, gaps
+from gstk.model import gap_dense as dense
+from gstk.model import gaps
 from gstk.model import linking as links
 from gstk.model.data import ModelData
 from gstk.model.objectives import OBJECTIVES
-from gstk.model.specs import MaxContactGap, MinMaxGap, MinMissionCost, Spec, StationContactExclusion
 from gstk.model.variables import Variables, variables
+from gstk.problem.specs import MaxContactGap, MinMaxGap, MinMissionCost, Spec, StationContactExclusion
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from gstk.errors import SpecError
 from gstk.model.cliques import incidence_rows, maximal_cliques, overlapping_pairs
 from gstk.model.data import ModelData
 from gstk.model.variables import Variables
-from gstk.periods import overlap_s, period_starts_s
+from gstk.problem.periods import overlap_s, period_starts_s
 from gstk.units import MODEL_DATA_UNIT_BIT, MODEL_MONEY_UNIT_USD, SECONDS_PER_MONTH
 
 

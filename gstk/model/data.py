@@ -30,32 +30,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from gstk.costs import contact_cost_usd, mission_months, surrogate_scale
 from gstk.errors import GstkError
-from gstk.prefilters import apply_prefilters
-from gstk.problem import Problem
-
-
-def contact_keys(contacts: pd.DataFrame) -> pd.Series:
-    """Return the stable contact id 'satellite|station|AOS ISO-8601' of every row."""
-    aos = pd.to_datetime(contacts["aos"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return contacts["satellite_id"].astype(str) + "|" + contacts["station_id"].astype(str) + "|" + aos
-
-
-def sim_window(contacts: pd.DataFrame, start=None, end=None) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Return the simulation window (start, end) from arguments or ``contacts.attrs``."""
-    start = start if start is not None else contacts.attrs.get("start")
-    end = end if end is not None else contacts.attrs.get("end")
-    if start is None or end is None:
-        raise GstkError(
-            "the simulation window is unknown: pass start= and end= (contacts read from CSV carry no attrs)"
-        )
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
-    end = end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
-    if end <= start:
-        raise GstkError(f"simulation window end {end} is not after start {start}")
-    return start, end
+from gstk.problem.costs import contact_cost_usd, mission_months, surrogate_scale
+from gstk.problem.definition import Problem
+from gstk.problem.prefilters import apply_prefilters
+from gstk.problem.window import contact_keys, sim_window
 
 
 def _incidence(rows: np.ndarray, n_rows: int) -> sp.csr_matrix:

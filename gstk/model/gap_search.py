@@ -11,39 +11,14 @@ The row builders those models use stay in :mod:`gstk.model.gaps`.
 """
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable
 
 import numpy as np
 
 from gstk.model.data import ModelData
 from gstk.model.gaps import TIME_TOL_S, bottleneck_chain, longest_uncovered_s, satellite_orders
-from gstk.model.specs import MaxProviders, RequiredProvider, RequiredStation, SatelliteContactExclusion, Spec
-
-
-def provider_choices(data: ModelData, constraints: Iterable[Spec]) -> list[tuple[int, ...]]:
-    """Return the maximal provider sets a solution may use under (14); [] if (14) cannot hold.
-
-    Without (14), or when at most N providers have contacts: one set, every
-    provider with contacts.  Otherwise every N-subset of those providers that
-    holds the providers (17) and the providers of the stations (18) require
-    (a solution using fewer providers lies inside one of them).
-    """
-    constraints = tuple(constraints)
-    limits = [s.count for s in constraints if isinstance(s, MaxProviders)]
-    required = {data.provider_ids.index(s.provider) for s in constraints
-                if isinstance(s, RequiredProvider) and s.provider in data.provider_ids}
-    required |= {int(data.provider_of_station[data.station_ids.index(s.station_id)]) for s in constraints
-                 if isinstance(s, RequiredStation) and s.station_id in data.station_ids}
-    active = np.unique(data.provider_of_station[data.station_of_contact]).tolist()
-    candidates = sorted(set(active) | required)
-    if not limits or min(limits) >= len(candidates):
-        return [tuple(candidates)] if not limits or len(required) <= min(limits) else []
-    free = [p for p in candidates if p not in required]
-    n_free = min(limits) - len(required)
-    if n_free < 0:
-        return []
-    return [tuple(sorted(required | set(rest))) for rest in itertools.combinations(free, n_free)]
+from gstk.model.provider_sets import provider_choices
+from gstk.problem.specs import SatelliteContactExclusion, Spec
 
 
 def gap_lower_bound_s(data: ModelData, constraints: Iterable[Spec] = (),

@@ -17,7 +17,7 @@ keeps working.  A second exact method, for tests and small instances, is
 the bisection :func:`search_min_max_gap` over the finite set
 :func:`gap_candidates_s` (the optimum is one of them) with the feasibility
 model "max gap <= G" of :func:`max_contact_gap` (13), monotone in G.  The
-paper-faithful O(n^2) successor model is in :mod:`gstk.model.dense`.
+paper-faithful O(n^2) successor model is in :mod:`gstk.model.gap_dense`.
 """
 from __future__ import annotations
 
@@ -305,18 +305,3 @@ def coverage_lower_bound_s(data: ModelData, include_boundary: bool = True) -> fl
     orders = satellite_orders(data.satellite_of_contact, data.aos_s, data.los_s, len(data.satellite_ids))
     return max((longest_uncovered_s(data.aos_s[idx], data.los_s[idx], data.sim_duration_s) for idx in orders),
                default=0.0)
-
-
-# --------------------------------------------------------------------------- re-exports
-#: Names that moved to :mod:`gstk.model.gap_search`.  Resolved on first access
-#: (PEP 562), because gap_search imports this module: no import cycle.
-_MOVED_TO_GAP_SEARCH = ("GapWindowSearch", "WINDOW_STEP", "chain_schedule", "exact_min_max_gap",
-                       "gap_lower_bound_s", "provider_choices", "provider_set_bounds")
-
-
-def __getattr__(name: str):
-    """Return a name re-exported from :mod:`gstk.model.gap_search`."""
-    if name in _MOVED_TO_GAP_SEARCH:
-        from gstk.model import gap_search
-        return getattr(gap_search, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

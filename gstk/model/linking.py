@@ -16,8 +16,8 @@ import cvxpy as cp
 import numpy as np
 
 from gstk.model.data import ModelData
-from gstk.model.specs import RequiredProvider, RequiredStation, StationCount
 from gstk.model.variables import Variables
+from gstk.problem.specs import RequiredProvider, RequiredStation, StationCount
 
 
 def idle_rows_needed(specs) -> bool:

@@ -13,14 +13,14 @@ from gstk.model.data import ModelData
 from gstk.model.variables import Variables
 from gstk.units import MODEL_DATA_UNIT_BIT, MODEL_MONEY_UNIT_USD, MODEL_TIME_UNIT_S
 
-__all__ = ["MODEL_TIME_UNIT_S", "OBJECTIVES", "max_gap", "mission_cost", "mission_data"]  # re-exports the unit
+__all__ = ["OBJECTIVES", "max_gap", "mission_cost", "mission_data"]
 
 
 def mission_cost(data: ModelData, v: Variables) -> cp.Expression:
     """Eq. (2): total mission cost in k$.
 
     sum_p C^int_p z_p + sum_s (C^set_s + M C^mon_s) y_s + sum_{s,k} C^lic_s w_sk
-    + rho sum_c kappa_c x_c, with kappa_c, M and rho from :mod:`gstk.costs`.
+    + rho sum_c kappa_c x_c, with kappa_c, M and rho from :mod:`gstk.problem.costs`.
     """
     unit = MODEL_MONEY_UNIT_USD
     cost = cp.Constant(0.0)

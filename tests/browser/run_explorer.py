@@ -7,33 +7,52 @@ Usage::
 
 Steps: copy the notebook into ``OUT_DIR/notebooks``; start ``jupyter lab`` on
 127.0.0.1 with a random token, isolated config/data/runtime/settings
-directories and ``window.jupyterapp`` exposed; start headless chromium with a
-fresh profile; open the notebook, wait for the kernel, run all cells; check
-that the rendered panel has a Solve button, the provider checkboxes and the
-result tabs; click Solve and check that the button is disabled and the kernel
-idle while the solve runs (background thread), then that a status and a map
-image appear.  Writes ``result.json`` and screenshots ``explorer_panel.png``
-and ``explorer_solved.png`` to ``OUT_DIR``; exits 0 when every check passed.
-Needs no network: JupyterLab and ipywidgets are served from the local install.
+directories and ``window.jupyterapp`` exposed; drive Debian's chromium
+headless through Playwright (sync API, fresh profile); open the notebook, wait
+for the kernel, run all cells; check that the rendered panel has a Solve
+button, the provider checkboxes and the result tabs; click Solve and check
+that the button is disabled and the kernel idle while the solve runs
+(background thread), then that a status, a map image and the result tabs
+appear.  Writes ``result.json``, ``browser-console.log`` and screenshots
+``explorer_panel.png``, ``explorer_solved.png`` and ``explorer_contacts_tab.png``
+to ``OUT_DIR``; exits 0 when every check passed.  Needs no network: JupyterLab
+and ipywidgets are served from the local install and Playwright downloads no
+browser.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from cdp import Browser, CdpError, _stop
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_NOTEBOOK = HERE.parent.parent / "notebooks" / "explorer.ipynb"
+#: Headless, sandboxless (root in a container) and quiet: no connection leaves for Google's services.
+CHROMIUM_ARGS = (
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+)
+VIEWPORT = {"width": 1500, "height": 1500}
+PANEL = ".gstk-explorer"
+SOLVE_BUTTON = f"{PANEL} button.gstk-solve"
+RESULT_TAB = f"{PANEL} .lm-TabBar-tab"
 
 #: The notebook panel: the main-area widget with a session (shell.currentWidget is null headless).
 NOTEBOOK_JS = """[...window.jupyterapp.shell.widgets('main')].find(w => w.sessionContext && w.content)"""
@@ -79,9 +98,16 @@ TAB_CHECKS = {
 }
 TRACEBACK_JS = ("(n => n ? n.innerText.includes('Traceback') : null)"
                 "(document.querySelector('.jp-Notebook'))")
+#: Resolves after the next two frames, once a scroll or a new image has been laid out and painted.
+NEXT_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+
+
+class CheckError(RuntimeError):
+    """The page did not reach an expected state."""
 
 
 def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -106,12 +132,13 @@ def start_jupyter_lab(root: Path, out: Path, port: int, token: str) -> subproces
     settings = out / "jupyter" / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True, exist_ok=True)  # no "get Jupyter news?" toast over the panel
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    log = open(out / "jupyterlab.log", "wb")
-    return subprocess.Popen(command, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    with open(out / "jupyterlab.log", "wb") as log:  # the server keeps its own descriptor
+        return subprocess.Popen(command, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
 
 
 def wait_for_server(base: str, token: str, process: subprocess.Popen, timeout_s: float) -> None:
+    """Return once the server answers ``/api/status``; raise if it exits or stays silent."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -133,55 +160,117 @@ def shutdown_jupyter(base: str, token: str, process: subprocess.Popen) -> None:
         process.wait(30)
     except (OSError, subprocess.TimeoutExpired):
         pass
-    _stop(process)
+    stop_process_group(process)
 
 
-def drive(browser: Browser, url: str, out: Path, timeout_s: float) -> dict:
-    """Open the notebook, run it, check the panel, solve once; return the findings."""
-    found: dict = {}
+def stop_process_group(process: subprocess.Popen, grace_s: float = 10.0) -> None:
+    """Terminate a process started with ``start_new_session=True`` and its group."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(grace_s)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(grace_s)
+
+
+@contextlib.contextmanager
+def chromium_page(executable: str, console_log: Path) -> Iterator[Page]:
+    """Launch ``executable`` headless with a fresh profile and yield a page; log its console."""
+    with sync_playwright() as playwright, open(console_log, "w", encoding="utf-8") as log:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True,
+                                             args=list(CHROMIUM_ARGS))
+        try:
+            page = browser.new_context(viewport=VIEWPORT).new_page()
+            page.on("console", lambda message: log.write(f"{message.type}: {message.text}\n"))
+            page.on("pageerror", lambda error: log.write(f"pageerror: {error}\n"))
+            yield page
+        finally:
+            browser.close()
+
+
+def wait_for(page: Page, expression: str, timeout_s: float, what: str,
+             polling: float | str = 250) -> Any:
+    """Return the first truthy JSON value of the JavaScript ``expression``.
+
+    A throwing ``expression`` counts as not ready yet; raise :class:`CheckError`
+    naming ``what`` after ``timeout_s``.
+    """
+    predicate = f"() => {{ try {{ return ({expression}); }} catch (e) {{ return null; }} }}"
+    try:
+        handle = page.wait_for_function(predicate, timeout=timeout_s * 1000, polling=polling)
+    except PlaywrightTimeoutError:
+        raise CheckError(f"timed out after {timeout_s:.0f} s waiting for {what}") from None
+    try:
+        return handle.json_value()
+    finally:
+        handle.dispose()
+
+
+def screenshot_panel(page: Page, path: Path) -> None:
+    """Scroll the explorer panel to the top of the viewport and write a PNG of the viewport."""
+    page.locator(PANEL).evaluate("panel => panel.scrollIntoView()")
+    page.evaluate(NEXT_FRAMES_JS)
+    page.screenshot(path=path)
+
+
+def open_notebook(page: Page, url: str, found: dict) -> None:
+    """Open the notebook in JupyterLab and wait for its kernel to be idle."""
     t0 = time.monotonic()
-    browser.send("Page.enable")
-    browser.send("Page.navigate", url=url)
-    browser.wait_for("!!(window.jupyterapp && document.querySelector('.jp-Notebook'))", 90,
-                     "JupyterLab to open the notebook")
-    browser.wait_for(f"{KERNEL_STATUS_JS} === 'idle'", 90, "the kernel to start")
+    page.goto(url, wait_until="domcontentloaded", timeout=90_000)
+    wait_for(page, "!!(window.jupyterapp && document.querySelector('.jp-Notebook'))", 90,
+             "JupyterLab to open the notebook")
+    wait_for(page, f"{KERNEL_STATUS_JS} === 'idle'", 90, "the kernel to start")
     found["lab_ready_s"] = round(time.monotonic() - t0, 1)
-    browser.evaluate(RUN_ALL_JS)
-    rendered = browser.wait_for(f"({TRACEBACK_JS}) ? 'traceback' : {PANEL_JS}", timeout_s,
-                                "the explorer panel to render")
+
+
+def run_all_cells(page: Page, timeout_s: float, found: dict) -> None:
+    """Run every cell and wait until the panel is rendered and the kernel idle again."""
+    t0 = time.monotonic()
+    page.evaluate(RUN_ALL_JS)
+    rendered = wait_for(page, f"({TRACEBACK_JS}) ? 'traceback' : {PANEL_JS}", timeout_s,
+                        "the explorer panel to render")
     if rendered == "traceback":
-        browser.screenshot(out / "explorer_failure.png")
-        raise CdpError("a cell raised: the notebook shows a traceback (see explorer_failure.png)")
+        raise CheckError("a cell raised: the notebook shows a traceback (see explorer_failure.png)")
     found["panel"] = rendered
     found["panel_rendered_s"] = round(time.monotonic() - t0, 1)
-    browser.wait_for(f"{KERNEL_STATUS_JS} === 'idle'", timeout_s, "all cells to finish")
-    browser.evaluate("document.querySelector('.gstk-explorer').scrollIntoView(); true")
-    time.sleep(1.0)
-    browser.screenshot(out / "explorer_panel.png")
-    browser.click("document.querySelector('.gstk-explorer button.gstk-solve')")
-    found["busy"] = browser.wait_for(f"(() => {{ const b = {BUSY_JS}; return b && b.disabled ? b : null; }})()",
-                                     30, "the Solve button to be disabled while solving")
+    wait_for(page, f"{KERNEL_STATUS_JS} === 'idle'", timeout_s, "all cells to finish")
+
+
+def solve(page: Page, timeout_s: float, found: dict) -> None:
+    """Click Solve; check the button is disabled and the kernel idle while it runs; wait for the result."""
+    page.locator(SOLVE_BUTTON).click()
+    found["busy"] = wait_for(page, f"(() => {{ const b = {BUSY_JS}; return b && b.disabled ? b : null; }})()",
+                             30, "the Solve button to be disabled while solving", polling="raf")
     # While the solve runs in its thread the kernel must come back to idle (the UI is not frozen).
-    found["kernel_idle_while_solving"] = bool(browser.wait_for(
-        f"(() => {{ const b = {BUSY_JS}; return b && b.disabled && {KERNEL_STATUS_JS} === 'idle'; }})()",
-        30, "the kernel to be idle during the background solve", poll_s=0.2))
+    found["kernel_idle_while_solving"] = bool(wait_for(
+        page, f"(() => {{ const b = {BUSY_JS}; return b && b.disabled && {KERNEL_STATUS_JS} === 'idle'; }})()",
+        30, "the kernel to be idle during the background solve", polling="raf"))
     solve_began = time.monotonic()
-    found["result"] = browser.wait_for(RESULT_JS, timeout_s, "the solve to finish")
+    found["result"] = wait_for(page, RESULT_JS, timeout_s, "the solve to finish")
     found["solve_s"] = round(time.monotonic() - solve_began, 1)
-    found["traceback_in_notebook"] = browser.evaluate(TRACEBACK_JS)
-    browser.evaluate("document.querySelector('.gstk-explorer').scrollIntoView(); true")
-    time.sleep(1.0)
-    browser.screenshot(out / "explorer_solved.png")
-    found["tabs"] = {name: show_tab(browser, name, check) for name, check in TAB_CHECKS.items()}
-    browser.screenshot(out / "explorer_contacts_tab.png")
-    return found
+    found["traceback_in_notebook"] = page.evaluate(TRACEBACK_JS)
 
 
-def show_tab(browser: Browser, name: str, check_js: str):
+def show_tab(page: Page, name: str, check_js: str) -> Any:
     """Select the result tab ``name`` with a real click and return ``check_js`` of its content."""
-    browser.click(f"[...document.querySelectorAll('.gstk-explorer .lm-TabBar-tab')]"
-                  f".find(t => t.textContent.trim() === {json.dumps(name)})")
-    return browser.wait_for(check_js, 20, f"the {name} tab to show its content")
+    page.locator(RESULT_TAB).filter(has_text=re.compile(rf"^\s*{re.escape(name)}\s*$")).click()
+    return wait_for(page, check_js, 20, f"the {name} tab to show its content")
+
+
+def drive(page: Page, url: str, out: Path, timeout_s: float, found: dict) -> None:
+    """Open the notebook, run it, check the panel, solve once; record the findings in ``found``."""
+    open_notebook(page, url, found)
+    run_all_cells(page, timeout_s, found)
+    screenshot_panel(page, out / "explorer_panel.png")
+    solve(page, timeout_s, found)
+    screenshot_panel(page, out / "explorer_solved.png")
+    found["tabs"] = {}
+    for name, check in TAB_CHECKS.items():
+        found["tabs"][name] = show_tab(page, name, check)
+    page.screenshot(path=out / "explorer_contacts_tab.png")
 
 
 def checks(found: dict) -> list[str]:
@@ -210,7 +299,34 @@ def checks(found: dict) -> list[str]:
     return failures
 
 
+def run(chromium: str, notebook: Path, out: Path, timeout_s: float) -> dict:
+    """Serve a copy of ``notebook`` from ``out``, drive it in chromium and return the findings."""
+    root = out / "notebooks"
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(notebook, root / "explorer.ipynb")
+    port, token = free_port(), secrets.token_hex(16)
+    base = f"http://127.0.0.1:{port}"
+    lab = start_jupyter_lab(root, out, port, token)
+    found: dict = {}
+    try:
+        wait_for_server(base, token, lab, 90)
+        with chromium_page(chromium, out / "browser-console.log") as page:
+            try:
+                drive(page, f"{base}/lab/tree/explorer.ipynb?token={token}", out, timeout_s, found)
+            except (CheckError, PlaywrightError):  # keep what the page showed
+                with contextlib.suppress(PlaywrightError):
+                    page.screenshot(path=out / "explorer_failure.png")
+                raise
+    except (CheckError, PlaywrightError, RuntimeError, OSError) as exc:
+        found["error"] = f"{type(exc).__name__}: {exc}"
+    finally:
+        shutdown_jupyter(base, token, lab)
+    found["failures"] = [found["error"]] if "error" in found else checks(found)
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, run the check, write ``result.json``; 0 when every check passed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--notebook", type=Path, default=DEFAULT_NOTEBOOK)
@@ -221,30 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         print("chromium not found (apt-get install chromium)", file=sys.stderr)
         return 2
     out = args.out.resolve()
-    root = out / "notebooks"
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(args.notebook, root / "explorer.ipynb")
-    port, token = free_port(), secrets.token_hex(16)
-    base = f"http://127.0.0.1:{port}"
-    lab = start_jupyter_lab(root, out, port, token)
-    browser = None
-    found: dict = {}
-    try:
-        wait_for_server(base, token, lab, 90)
-        browser = Browser(args.chromium, out / "chromium-profile", out / "chromium.log")
-        found = drive(browser, f"{base}/lab/tree/explorer.ipynb?token={token}", out, args.timeout)
-    except (CdpError, RuntimeError, OSError) as exc:
-        found["error"] = f"{type(exc).__name__}: {exc}"
-        if browser is not None:
-            try:
-                browser.screenshot(out / "explorer_failure.png")
-            except Exception:  # noqa: BLE001 - best effort
-                pass
-    finally:
-        if browser is not None:
-            browser.close()
-        shutdown_jupyter(base, token, lab)
-    found["failures"] = [found["error"]] if "error" in found else checks(found)
+    found = run(args.chromium, args.notebook, out, args.timeout)
     (out / "result.json").write_text(json.dumps(found, indent=2))
     print(json.dumps(found, indent=2))
     return 0 if not found["failures"] else 1

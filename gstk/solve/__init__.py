@@ -1,0 +1,58 @@
+"""Solving with SCIP: options, one SCIP run, one model, decomposition, min max gap, diagnosis, entry points."""
+from gstk.solve.api import optimize, solve, solve_built
+from gstk.solve.decompose import solve_decomposed, use_decomposition
+from gstk.solve.diagnosis import (
+    available_volume_bit,
+    conflict_sentence,
+    conflicting_constraints,
+    constellation_downlink_shortfalls,
+    contact_count_shortfalls,
+    describe,
+    diagnose,
+    is_feasible,
+    missing_provider,
+    missing_station,
+    monthly_cost_conflicts,
+    necessary_condition_failures,
+    provider_count_conflicts,
+    provider_exclusion_reason,
+    satellite_downlink_shortfalls,
+    station_count_conflicts,
+    station_exclusion_reason,
+    uncovered_stretches,
+)
+from gstk.solve.milp import (
+    MAX_DATA_SCIP_PARAMS,
+    default_scip_params,
+    gap_include_boundary,
+    model_constraints,
+    model_objective,
+    model_size,
+    problem_dict,
+    set_start_values,
+    solve_model,
+    start_from_solution,
+)
+from gstk.solve.min_max_gap import solve_min_max_gap_exact
+from gstk.solve.options import SolverOptions, TimeBudget
+from gstk.solve.scip import (
+    SCIP_LIMIT_STATUSES,
+    ScipRun,
+    options_parameters,
+    run_scip,
+    scip_parameters,
+    status_from_scip,
+    status_message,
+)
+
+__all__ = [
+    "SolverOptions", "TimeBudget", "SCIP_LIMIT_STATUSES", "status_from_scip", "status_message",
+    "scip_parameters", "options_parameters", "ScipRun", "run_scip", "MAX_DATA_SCIP_PARAMS", "model_objective",
+    "model_constraints", "gap_include_boundary", "model_size", "problem_dict", "solve_model",
+    "default_scip_params", "set_start_values", "start_from_solution", "use_decomposition", "solve_decomposed",
+    "solve_min_max_gap_exact", "diagnose", "describe", "necessary_condition_failures", "available_volume_bit",
+    "satellite_downlink_shortfalls", "constellation_downlink_shortfalls", "contact_count_shortfalls",
+    "missing_provider", "missing_station", "station_exclusion_reason", "provider_exclusion_reason",
+    "station_count_conflicts", "provider_count_conflicts", "uncovered_stretches", "monthly_cost_conflicts",
+    "conflicting_constraints", "is_feasible", "conflict_sentence", "solve", "solve_built", "optimize",
+]

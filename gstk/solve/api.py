@@ -1,0 +1,98 @@
+"""The solver entry points: :func:`solve` a built model, :func:`optimize` a problem.
+
+Both take the solver options as keywords, validate them once into a
+:class:`~gstk.solve.options.SolverOptions` and start one
+:class:`~gstk.solve.options.TimeBudget`: ``time_limit_s`` covers every solve of
+the call (the provider-set decomposition, the min-max-gap search) and the
+infeasibility diagnosis.  A solve always returns: infeasibility and hit limits
+are statuses, not exceptions.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from gstk.model.build import build_model
+from gstk.model.data import ModelData
+from gstk.problem.definition import Problem
+from gstk.solution.result import Solution, Status
+from gstk.solve.decompose import solve_decomposed, use_decomposition
+from gstk.solve.diagnosis import diagnose as explain
+from gstk.solve.milp import solve_model, start_from_solution
+from gstk.solve.min_max_gap import solve_min_max_gap_exact
+from gstk.solve.options import SolverOptions, TimeBudget
+
+
+def solve(model, **solver_options: Any) -> Solution:
+    """Solve ``model`` with SCIP and return its :class:`~gstk.solution.Solution`; never raises on outcomes.
+
+    Parameters
+    ----------
+    model : gstk.model.build.Model
+        From :func:`gstk.model.build.build_model`.  An exact ``MinMaxGap`` objective
+        (``Model.form == 'exact'``) is solved by window models over provider sets
+        (:func:`gstk.solve.min_max_gap.solve_min_max_gap_exact`).
+    **solver_options
+        Those of :class:`~gstk.solve.options.SolverOptions`: ``time_limit_s`` (wall clock,
+        seconds, for all solves of the call), ``rel_gap`` (stop when |primal - dual| /
+        min(|primal|, |dual|) <= rel_gap; such a stop is OPTIMAL with its gap), ``threads``,
+        ``seed``, ``scip_params`` (override the rest and, for max data without a binding
+        cost cap, :data:`gstk.solve.milp.MAX_DATA_SCIP_PARAMS`) and ``warm_start``.
+
+    Returns
+    -------
+    Solution
+        Status, objective and bound in natural units (USD, bits, seconds), gap,
+        times, model size and the selection with its tables.
+    """
+    options = SolverOptions.from_kwargs(**solver_options)
+    return solve_built(model, options, TimeBudget(options.time_limit_s))
+
+
+def solve_built(model, options: SolverOptions, budget: TimeBudget) -> Solution:
+    """Solve a built model with validated options within ``budget``."""
+    if getattr(model, "form", "milp") == "exact":
+        return solve_min_max_gap_exact(model, options, budget)
+    return solve_model(model, options, budget)
+
+
+def optimize(contacts: pd.DataFrame, problem: Problem, *, start=None, end=None, diagnose: bool = True,
+             decompose: Any = "auto", start_from: Solution | None = None, **solver_options: Any) -> Solution:
+    """Build and solve ``problem`` on ``contacts``; explain an infeasible result in ``message``.
+
+    ``ModelData.from_problem`` + ``build_model`` + :func:`solve`.  Max data (3)
+    with at most N providers (14) may instead be solved by provider sets
+    (:func:`gstk.solve.decompose.solve_decomposed`, exact): ``decompose='auto'``
+    (default) does so when (14) leaves several sets and the monthly cap (10)
+    cannot bind, True always (max data only), False never.  The exact
+    min-max gap (4) always works by provider sets.  ``start_from`` is a
+    solution (of this problem or a restricted one) handed to SCIP as a warm
+    start (by ``contact_id``; ignored by the provider-set searches).  When the
+    result is INFEASIBLE and ``diagnose`` is True,
+    :func:`gstk.solve.diagnosis.diagnose` names the conflicting constraints in
+    ``solution.message``, within what is left of ``time_limit_s``.
+    ``solver_options`` are those of :func:`solve`.
+
+    Examples
+    --------
+    >>> sol = optimize(contacts, problem, time_limit_s=60)  # doctest: +SKIP
+    >>> sol.raise_for_status().cost_breakdown["total"]      # doctest: +SKIP
+    """
+    options = SolverOptions.from_kwargs(**solver_options)
+    budget = TimeBudget(options.time_limit_s)
+    data = ModelData.from_problem(contacts, problem, start=start, end=end)
+    if use_decomposition(data, problem.objective, problem.constraints, decompose):
+        solution = solve_decomposed(data, problem.objective, problem.constraints, options, budget)
+    else:
+        model = build_model(data, problem.objective, problem.constraints)
+        if options.warm_start:
+            start_from_solution(model, start_from)
+        solution = solve_built(model, options, budget)
+    solution = replace(solution, problem=problem.spec_dicts())
+    if diagnose and solution.status is Status.INFEASIBLE:
+        findings = explain(data, problem, contacts=contacts, budget=budget, seed=options.seed)
+        solution = replace(solution, message=f"{solution.message}. Diagnosis: " + " ".join(
+            f"{i}. {text}." if len(findings) > 1 else f"{text}." for i, text in enumerate(findings, 1)))
+    return solution

@@ -1,0 +1,133 @@
+"""Solver options, validated once at the boundary, and the one time budget of a call.
+
+:class:`SolverOptions` is what every entry point (:func:`gstk.optimize`, the CLI,
+scenario files, the explorer, the study) builds from its keywords; nothing below
+it re-reads loose ``**kwargs``.  :class:`TimeBudget` is the single wall clock of
+one ``optimize``/``solve`` call: decomposition, the min-max-gap search and the
+infeasibility diagnosis all draw from it, so ``time_limit_s`` bounds the whole
+call, not each of its solves.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from gstk.errors import GstkError
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """How to solve: limits, threads, seed, extra SCIP parameters and warm start.
+
+    Parameters
+    ----------
+    time_limit_s : float, optional
+        Wall-clock limit in seconds for the whole call (every solve of it); None: no limit.
+    rel_gap : float, optional
+        Relative optimality gap at which a solve stops and counts as optimal.
+    threads : int
+        SCIP LP threads and ``parallel/maxnthreads``.
+    seed : int
+        SCIP random seed shift, in [0, 2**31).
+    scip_params : mapping
+        Extra SCIP parameters by name (``{"limits/nodes": 1000}``); they override the rest.
+    warm_start : bool
+        Hand SCIP a start solution when one is known.
+
+    Examples
+    --------
+    >>> SolverOptions(time_limit_s=60, rel_gap=0.01).threads
+    1
+    >>> SolverOptions.from_kwargs(time_limit=5)
+    Traceback (most recent call last):
+    ...
+    gstk.errors.GstkError: unknown solver option(s) ['time_limit']; expected some of ['rel_gap', 'scip_params', \
+'seed', 'threads', 'time_limit_s', 'warm_start']
+    """
+
+    time_limit_s: float | None = None
+    rel_gap: float | None = None
+    threads: int = 1
+    seed: int = 0
+    scip_params: Mapping[str, Any] = field(default_factory=dict)
+    warm_start: bool = True
+
+    def __post_init__(self) -> None:
+        t = self.time_limit_s
+        if t is not None and not (_is_number(t) and not math.isnan(t) and t >= 0):
+            raise GstkError(f"time_limit_s must be a number >= 0 or None, got {t!r}")
+        if self.rel_gap is not None and not (_is_number(self.rel_gap) and self.rel_gap >= 0):
+            raise GstkError(f"rel_gap must be a number >= 0 or None, got {self.rel_gap!r}")
+        if isinstance(self.threads, bool) or not isinstance(self.threads, (int, np.integer)) or self.threads < 1:
+            raise GstkError(f"threads must be an integer >= 1, got {self.threads!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or not 0 <= self.seed < 2**31:
+            raise GstkError(f"seed must be an integer in [0, 2**31), got {self.seed!r}")
+        if not isinstance(self.scip_params, Mapping):
+            raise GstkError(f"scip_params must be a mapping of SCIP parameter names to values, "
+                            f"got {type(self.scip_params).__name__}")
+        if not isinstance(self.warm_start, (bool, np.bool_)):
+            raise GstkError(f"warm_start must be True or False, got {self.warm_start!r}")
+        object.__setattr__(self, "scip_params", MappingProxyType(dict(self.scip_params)))
+
+    @classmethod
+    def from_kwargs(cls, **options: Any) -> SolverOptions:
+        """Return the options of keyword arguments; an unknown keyword is a one-line error."""
+        known = sorted(f.name for f in fields(cls))
+        unknown = sorted(set(options) - set(known))
+        if unknown:
+            raise GstkError(f"unknown solver option(s) {unknown}; expected some of {known}")
+        if options.get("scip_params") is None:
+            options.pop("scip_params", None)
+        return cls(**options)
+
+
+class TimeBudget:
+    """The wall-clock budget of one call: started once, drawn from by every solve in it.
+
+    Examples
+    --------
+    >>> budget = TimeBudget(None)
+    >>> budget.remaining_s() is None, budget.expired()
+    (True, False)
+    >>> TimeBudget(0.0).expired()
+    True
+    """
+
+    def __init__(self, limit_s: float | None, *, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.limit_s = None if limit_s is None else float(limit_s)
+        self._clock = clock
+        self.started = clock()
+
+    def elapsed_s(self) -> float:
+        """Return the seconds since the budget started."""
+        return self._clock() - self.started
+
+    def remaining_s(self) -> float | None:
+        """Return the seconds left (>= 0), or None without a limit."""
+        if self.limit_s is None:
+            return None
+        return max(self.limit_s - self.elapsed_s(), 0.0)
+
+    def expired(self) -> bool:
+        """Return whether a limit was set and no time is left."""
+        remaining = self.remaining_s()
+        return remaining is not None and remaining <= 0.0
+
+    def capped(self, seconds: float) -> float:
+        """Return ``seconds``, or less if the budget has less left."""
+        remaining = self.remaining_s()
+        return float(seconds) if remaining is None else min(float(seconds), remaining)
+
+    def __repr__(self) -> str:
+        left = self.remaining_s()
+        return f"<TimeBudget {'unlimited' if left is None else f'{left:.1f} s left of {self.limit_s:g} s'}>"
