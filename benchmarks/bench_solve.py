@@ -57,8 +57,8 @@ from gstk.orbits.sampling import sample_satellites
 from gstk.orbits.satellites import load_satellites
 from gstk.problem import specs
 from gstk.problem.definition import Problem
-from gstk.solve.api import optimize
-from gstk.solve.milp import MAX_DATA_SCIP_PARAMS, solve
+from gstk.solve.api import optimize, solve
+from gstk.solve.milp import MAX_DATA_SCIP_PARAMS
 
 START, DAYS, D_MIN_S = pd.Timestamp("2025-03-11T00:00:00Z"), 7, 180.0
 DAILY_DOWNLINK_BIT = 8e11  # 100 GB per satellite per 24 h window

@@ -1,7 +1,8 @@
-"""The ``gstk`` command line: contacts, solve, verify, demo, stations.
+"""The ``gstk`` command line: contacts, solve, verify, demo, stations, reproduce, study-trial.
 
 ``gstk demo`` runs the README's main job offline on the embedded data; the
-other subcommands work on a scenario file (see the README, *Scenario files*).
+other subcommands work on a scenario file (see the README, *Scenario files*);
+``gstk study-trial`` writes one study trial as such a file.
 Errors (bad scenario, missing file) print one line ``gstk: error: ...`` to
 stderr and exit with status 2; ``solve`` exits 1 when the solve ends without a
 solution and ``verify`` exits 1 when it finds violations.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 from typing import Sequence
 
@@ -53,9 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gstk", description="Ground-station selection for LEO satellites: contact windows, "
         "integer programs on SCIP, verified solutions.")
-    from gstk import __version__
-
-    parser.add_argument("--version", action="version", version=f"gstk {__version__}")
+    parser.add_argument("--version", action="version", version=f"gstk {metadata.version('gstk')}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     p = sub.add_parser("contacts", help="compute the contact windows of a scenario and write them as CSV")
@@ -100,6 +100,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reproduce", help="execute the study notebooks with papermill (--quick: <= 5 min)")
     add_reproduce_arguments(p)
     p.set_defaults(run=run_reproduce_command)
+
+    p = sub.add_parser("study-trial", help="write trial (n, t) of a study seed as a scenario file for `gstk solve`")
+    p.add_argument("--n", type=int, required=True, dest="n_satellites", metavar="N",
+                   help="constellation size of the trial (>= 1)")
+    p.add_argument("--trial", type=int, required=True, metavar="T", help="trial number (>= 0)")
+    p.add_argument("--seed", type=int, required=True, metavar="S", help="base seed of the study (notebooks: 2025)")
+    p.add_argument("--problem", required=True, metavar="{min_cost,max_data}", help="the problem variation")
+    p.add_argument("--out", metavar="FILE",
+                   help="scenario file to write, .json or .yaml (default: study-<problem>-n<N>-t<T>-seed<S>.json)")
+    p.add_argument("--tle", dest="tle_path", metavar="FILE",
+                   help="satellite catalog (default: the shared Celestrak snapshot, $GSTK_TLE_PATH)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="the settings of `gstk reproduce --quick`")
+    mode.add_argument("--full", dest="quick", action="store_false",
+                      help="the settings of the full `gstk reproduce` (default)")
+    p.set_defaults(run=run_study_trial)
     return parser
 
 
@@ -148,7 +164,7 @@ def run_solve(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     contacts = _contacts(scenario, args)
-    solution = scenario.solve(contacts, **_solver_options(args))
+    solution = scenario.solve(contacts, options=_solver_options(args, scenario))
     solution.to_json(_writable(args.out))
     print(solution_report(solution))
     print(f"wrote {args.out}")
@@ -188,7 +204,7 @@ def run_demo(args: argparse.Namespace) -> int:
           f"objective {scenario.objective.builder}")
     contacts = scenario.contacts(progress=args.progress)
     contacts_path = write_contacts_csv(contacts, out / "contacts.csv")
-    solution = scenario.solve(contacts, **_solver_options(args))
+    solution = scenario.solve(contacts, options=_solver_options(args, scenario))
     solution_path = out / "solution.json"
     solution.to_json(solution_path)
     print(solution_report(solution))
@@ -220,6 +236,22 @@ def run_stations(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_study_trial(args: argparse.Namespace) -> int:
+    """``gstk study-trial --n N --trial T --seed S --problem P [--out FILE] [--tle FILE] [--quick]``."""
+    from gstk.study.trial_files import reproduce_settings, trial_scenario
+
+    if args.tle_path is not None and not Path(args.tle_path).is_file():
+        raise GstkError(f"no such TLE file {args.tle_path!r}")
+    mode = "quick" if args.quick else "full"
+    scenario = trial_scenario(args.n_satellites, args.trial, seed=args.seed, problem=args.problem,
+                              settings=reproduce_settings(args.quick), tle_path=args.tle_path)
+    path = scenario.save(_writable(args.out or f"{scenario.name}.json"))
+    print(f"wrote {path}: study trial (n={args.n_satellites}, t={args.trial}) of seed {args.seed}, "
+          f"{args.problem}, {_window_text(scenario)} (`gstk reproduce` {mode} settings); "
+          f"solve it with: gstk solve {path}")
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- helpers
 def _contacts(scenario, args: argparse.Namespace):
     from gstk.contacts.files import read_contacts_csv
@@ -229,9 +261,12 @@ def _contacts(scenario, args: argparse.Namespace):
     return scenario.contacts(progress=args.progress)
 
 
-def _solver_options(args: argparse.Namespace) -> dict:
+def _solver_options(args: argparse.Namespace, scenario):
+    """Return the scenario file's solver options with the command line's over them, validated once."""
+    from gstk.solve.options import SolverOptions
+
     names = ("time_limit_s", "rel_gap", "threads")
-    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+    return SolverOptions.from_kwargs(scenario.solver_options(), **{n: getattr(args, n, None) for n in names})
 
 
 def _read_solution(path: str):

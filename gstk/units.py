@@ -1,11 +1,13 @@
-"""Physical constants, unit conversions and the scaling the solver sees.
+"""Physical constants, unit conversions, the scaling the solver sees and the unit suffixes of column names.
 
 Inside gstk, time is float seconds from simulation start, data is bits and
-money is USD.  GB/TB and k$ appear only in reports and plots.
+money is USD.  GB/TB and k$ appear only in reports and plots.  A column name
+ends in its unit (``duration_s``, ``lat_deg``): :func:`split_unit` and
+:func:`units_from_names` read it back.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 SECONDS_PER_MINUTE = 60.0
 
@@ -57,6 +59,14 @@ MU_EARTH_KM3_S2 = 398_600.8
 EARTH_ROTATION_RAD_S = 7.292115146706979e-5
 
 
+#: Julian date of the Unix epoch 1970-01-01T00:00 UTC, days.
+UNIX_EPOCH_JD = 2_440_587.5
+
+
+#: Elevation mask of a station that gives none, deg (formulation §8).
+DEFAULT_ELEVATION_MASK_DEG = 10.0
+
+
 #: Scaling used inside optimization models so coefficients stay near 1..1e6.
 MODEL_MONEY_UNIT_USD = 1_000.0      # k$
 
@@ -99,6 +109,11 @@ def split_unit(column: str, units: Mapping[str, str] | None = None) -> tuple[str
 
     ``units`` (a table's ``attrs["units"]``) wins over the name's suffix; a column
     with neither has unit ``""``.
+
+    Examples
+    --------
+    >>> split_unit("duration_s"), split_unit("max_elevation_deg"), split_unit("provider")
+    (('duration', 's'), ('max_elevation', '°'), ('provider', ''))
     """
     units = units or {}
     name, unit = column, ""
@@ -110,7 +125,7 @@ def split_unit(column: str, units: Mapping[str, str] | None = None) -> tuple[str
     return name, _UNIT_SPELLING.get(unit, unit)
 
 
-def units_from_names(columns) -> dict[str, str]:
+def units_from_names(columns: Iterable[object]) -> dict[str, str]:
     """Return ``{column: unit}`` for the columns whose name ends in a unit suffix (for ``attrs["units"]``).
 
     Examples

@@ -21,6 +21,7 @@ from gstk.plots import study as study_plots
 from gstk.problem.definition import Problem
 from gstk.problem.specs import MaxMonthlyCost, MinSatelliteDownlink, RequiredStation, StationStatus
 from gstk.seeds import unit_seeds
+from gstk.solve.options import SolverOptions
 from gstk.study import pareto, surrogate
 
 #: Ratios computed from the same rows agree to float rounding.
@@ -37,7 +38,7 @@ def test_settings_key_tracks_what_changes_results():
     assert richer.key() != base.key()
     assert richer.key(ex.CONTACT_FIELDS) == base.key(ex.CONTACT_FIELDS)  # same contacts, new problem
     assert base.replace(sim_days=2.0).key(ex.CONTACT_FIELDS) != base.key(ex.CONTACT_FIELDS)
-    assert dict(base.solver_options["scip_params"]) == dict(ex.FAST_SEPARATION)
+    assert dict(base.solver_options.scip_params) == dict(ex.FAST_SEPARATION)
     with pytest.raises(GstkError, match="sim_days"):
         ex.StudySettings(sim_days=0)
     with pytest.raises(GstkError, match="d_min_bit"):
@@ -220,7 +221,8 @@ def test_non_dominated_is_a_front(points):
 def test_pareto_front_is_monotone_and_within_caps():
     contacts, stations, providers, satellites = random_instance(5, n_providers=3, n_stations=6, n_contacts=12)
     problem = Problem(ex.study_objective("max_data"), (), stations, providers, satellites)
-    front = pareto.pareto_front(contacts, problem, [2_000, 10_000, 40_000, 160_000], rel_gap=0.0)
+    front = pareto.pareto_front(contacts, problem, [2_000, 10_000, 40_000, 160_000],
+                               options=SolverOptions(rel_gap=0.0))
     assert list(front["cap_usd"]) == sorted(front["cap_usd"])
     assert (np.diff(front["data_total_bit"]) >= -1e-6 * front["data_total_bit"].max()).all()
     assert (front["monthly_cost_usd"] <= front["cap_usd"] * (1 + 1e-9)).all()

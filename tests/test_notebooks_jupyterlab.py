@@ -24,6 +24,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
+COMMITTED_FIGURES = ROOT / "figures"
 PRIMER = NOTEBOOKS / "orbital_mechanics_primer.ipynb"
 EXPLORER = NOTEBOOKS / "explorer.ipynb"
 BROWSER_SCRIPT = ROOT / "tests" / "browser" / "run_explorer.py"
@@ -51,6 +52,18 @@ def test_notebook_is_thin(path):
             assert not kinds & {"BinOp", "AugAssign"}, f"formula in a code cell:\n{cell.source}"
 
 
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_notebook_output_folders_default_to_build(path):
+    """Run from the repository root (papermill) or notebooks/ (JupyterLab), a notebook writes under
+    the git-ignored build/, never into the committed figures/; gstk reproduce passes its own folders."""
+    cell = next(c for c in nbformat.read(path, as_version=4).cells if "parameters" in c.metadata.get("tags", []))
+    defaults = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(cell.source).body
+                if isinstance(node, ast.Assign)}
+    for name in ("figures_dir", "results_dir"):
+        if name in defaults:
+            assert Path(defaults[name]).parts[0] == "build", f"{path.name}: {name} = {defaults[name]!r}"
+
+
 def _execute(path: Path, out: Path, parameters: dict, monkeypatch) -> nbformat.NotebookNode:
     import papermill
 
@@ -68,8 +81,10 @@ def _outputs(nb, mime: str) -> list:
 
 @pytest.mark.notebooks
 def test_primer_runs_offline(tmp_path, monkeypatch):
-    figures = tmp_path / "figures"
-    nb = _execute(PRIMER, tmp_path / "primer.ipynb", {"days": 1, "figures_dir": str(figures)}, monkeypatch)
+    committed = sorted(COMMITTED_FIGURES.iterdir())
+    figures = tmp_path / "build" / "figures"  # the primer's default figures_dir, under the kernel's cwd
+    nb = _execute(PRIMER, tmp_path / "primer.ipynb", {"days": 1}, monkeypatch)
+    assert not (tmp_path / "figures").exists() and sorted(COMMITTED_FIGURES.iterdir()) == committed
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
     for name in PRIMER_FIGURES:

@@ -1,6 +1,8 @@
 """Figures from small synthetic tables: artists counted, colours stable, files written."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -197,6 +199,14 @@ def test_save_figure_writes_png_and_pdf(tmp_path, stations):
     assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert paths[1].read_bytes()[:5] == b"%PDF-"
     assert all(p.stat().st_size > 10_000 for p in paths)
+
+
+def test_save_figure_defaults_to_the_git_ignored_build_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fig, _ = plt.subplots()
+    paths = plots.save_figure(fig, "default_place", formats=("png",))
+    assert paths == [Path("build/figures/default_place.png")] and paths[0].is_file()
+    assert not (tmp_path / "figures").exists(), "the committed figures/ is written only when asked"
 
 
 @pytest.mark.parametrize("name", ["", "sub/fig", "fig.png"])

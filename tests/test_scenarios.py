@@ -1,4 +1,4 @@
-"""Tests of gstk.scenario: seeded Table 1 draws, per-trial seeds, explicit satellite sampling rules."""
+"""Tests of gstk.scenario: seeded Table 1 draws, per-trial scenarios, explicit satellite sampling rules."""
 from __future__ import annotations
 
 import numpy as np
@@ -23,7 +23,7 @@ from gstk.orbits.satellites import Satellites, demo_constellation, load_satellit
 from gstk.orbits.selection import name_mask
 from gstk.scenario.files import Scenario
 from gstk.scenario.random import random_scenario
-from gstk.seeds import trial_seed
+from gstk.seeds import unit_seeds
 
 SATS = ["SAT-3", "SAT-1", "SAT-2"]
 ONE_CENT = 0.01  # prices are rounded to cents
@@ -159,17 +159,6 @@ def _toy_stations() -> pd.DataFrame:
     return pd.DataFrame({"station_id": [f"{p}/{i}" for i, p in enumerate(providers)], "provider": providers})
 
 
-# --------------------------------------------------------------------------- per-trial seeds
-def test_trial_seeds_are_spawned_children():
-    children = np.random.SeedSequence(42).spawn(5)
-    expected = [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
-    assert [trial_seed(42, i) for i in range(5)] == expected
-    assert trial_seed(42, 4) == expected[4]  # trial 4 alone, without trials 0..3
-    assert len(set(expected)) == 5
-    with pytest.raises(GstkError, match="trial must be an integer"):
-        trial_seed(1, -1)
-
-
 # --------------------------------------------------------------------------- sampling
 def test_rule_mask_patterns():
     names = ["STARLINK-1007", "ONEWEB-0012", "QIANFAN-3", "KUIPER-P1", "SENTINEL-2A", "ISS (ZARYA)", "NOAA 19"]
@@ -222,13 +211,16 @@ def test_sample_is_reproducible_and_independent_of_file_order(catalog):
 
 # --------------------------------------------------------------------------- random scenarios
 def test_random_scenario_round_trips_through_its_file_form(catalog, tmp_path, stations):
-    scenario = random_scenario(shared_tle_path(), None, 3, seed=trial_seed(8, 2))
+    scenario = random_scenario(shared_tle_path(), None, 3, seed=8, trial=2)
+    sample_seed, price_seed = unit_seeds(8, 3, 2)  # the study's rule, stored in the file form
+    assert scenario.to_dict()["satellites"]["sample"]["seed"] == sample_seed
+    assert scenario.to_dict()["prices"] == {"random": {"seed": price_seed}}
     again = Scenario.from_dict(scenario.to_dict())
     assert again.satellites().satellite_id.tolist() == scenario.satellites().satellite_id.tolist()
     for a, b in zip(scenario.price_tables(), again.price_tables()):
         pd.testing.assert_frame_equal(a, b)
     # a loaded catalog gives the same trial, recorded as TLE lines that reload exactly
-    in_memory = random_scenario(catalog, stations, 3, seed=trial_seed(8, 2))
+    in_memory = random_scenario(catalog, stations, 3, seed=8, trial=2)
     assert in_memory.satellites().satellite_id.tolist() == scenario.satellites().satellite_id.tolist()
     reloaded = Scenario.from_dict(in_memory.to_dict())
     assert "tle_text" in in_memory.to_dict()["satellites"]
@@ -240,11 +232,11 @@ def test_random_scenario_round_trips_through_its_file_form(catalog, tmp_path, st
 
 def test_random_scenario_trials_differ_and_each_reproduces():
     sats = demo_constellation()
-    trials = [random_scenario(sats, {"providers": ["KSAT", "Leaf"]}, 2, seed=trial_seed(3, i), rule="all")
+    trials = [random_scenario(sats, {"providers": ["KSAT", "Leaf"]}, 2, seed=3, trial=i, rule="all")
               for i in range(4)]
     prices = [t.price_tables()[0]["monthly_cost_usd"].to_numpy() for t in trials]
     assert all(not np.array_equal(prices[0], p) for p in prices[1:])
-    alone = random_scenario(sats, {"providers": ["KSAT", "Leaf"]}, 2, seed=trial_seed(3, 3), rule="all")
+    alone = random_scenario(sats, {"providers": ["KSAT", "Leaf"]}, 2, seed=3, trial=3, rule="all")
     np.testing.assert_array_equal(alone.price_tables()[0]["monthly_cost_usd"], prices[3])
     assert alone.satellites().satellite_id.tolist() == trials[3].satellites().satellite_id.tolist()
     assert "elements" in alone.to_dict()["satellites"]  # designed orbits have no NORAD number

@@ -3,7 +3,6 @@ from gstk.catalog.errata import SAME_SITE_KM, SHARED_SITES, apply_errata, catalo
 from gstk.catalog.prices import TABLE1, draw_prices, price_ranges
 from gstk.catalog.stations import (
     DEFAULT_ANTENNAS,
-    DEFAULT_MIN_ELEVATION_DEG,
     KNOWN_BANDS,
     OPTIONAL_DEFAULTS,
     REQUIRED_COLUMNS,
@@ -16,8 +15,7 @@ from gstk.catalog.stations import (
 )
 
 __all__ = [
-    "STATUSES", "KNOWN_BANDS", "DEFAULT_MIN_ELEVATION_DEG", "DEFAULT_ANTENNAS", "REQUIRED_COLUMNS",
-    "OPTIONAL_DEFAULTS", "SITE_DECIMALS", "station_schema", "parse_bands", "load_stations", "providers",
-    "SHARED_SITES", "SAME_SITE_KM", "printed_table3", "load_errata", "apply_errata", "catalog_issues",
-    "TABLE1", "price_ranges", "draw_prices",
+    "STATUSES", "KNOWN_BANDS", "DEFAULT_ANTENNAS", "REQUIRED_COLUMNS", "OPTIONAL_DEFAULTS", "SITE_DECIMALS",
+    "station_schema", "parse_bands", "load_stations", "providers", "SHARED_SITES", "SAME_SITE_KM",
+    "printed_table3", "load_errata", "apply_errata", "catalog_issues", "TABLE1", "price_ranges", "draw_prices",
 ]

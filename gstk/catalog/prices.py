@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from gstk.errors import GstkError
-from gstk.seeds import _generator
+from gstk.seeds import generator
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -121,7 +121,7 @@ def draw_prices(
     table = _station_frame(stations)
     ids = sorted({str(i) for i in satellite_ids})
     r = price_ranges(ranges)
-    gen = _generator(seed, rng)
+    gen = generator(seed, rng)
     providers = sorted(table["provider"].unique().tolist())
     # 1. providers
     integration = _uniform(gen, r["integration_cost_usd"], len(providers))

@@ -18,6 +18,7 @@ import pandas as pd
 
 from gstk import datasets
 from gstk.errors import GstkError, StationDataError, UnknownProviderError
+from gstk.units import DEFAULT_ELEVATION_MASK_DEG
 
 logger = logging.getLogger(__name__)
 
@@ -32,9 +33,6 @@ KNOWN_BANDS: tuple[str, ...] = ("VHF", "UHF", "L", "S", "C", "X", "Ku", "K", "Ka
 _BAND_NAMES = {b.lower(): b for b in KNOWN_BANDS}
 
 
-DEFAULT_MIN_ELEVATION_DEG = 10.0  # formulation §8: 10 deg unless a station says otherwise
-
-
 DEFAULT_ANTENNAS = 1  # paper: one antenna per site
 
 
@@ -44,7 +42,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("provider", "name", "country", "lat_deg", "
 #: Value a user file gets for an optional column it omits (None: derived from other columns).
 OPTIONAL_DEFAULTS: dict[str, str | None] = {
     "station_id": None, "alt_m": "", "bands": "", "antennas": str(DEFAULT_ANTENNAS),
-    "min_elevation_deg": str(DEFAULT_MIN_ELEVATION_DEG), "alt_known": None, "bands_source": None,
+    "min_elevation_deg": str(DEFAULT_ELEVATION_MASK_DEG), "alt_known": None, "bands_source": None,
 }
 
 

@@ -11,12 +11,11 @@ from gstk.contacts.arcs import (
     take3,
 )
 from gstk.contacts.files import CONTACT_UNITS, TIME_COLUMNS, read_contacts_csv, write_contacts_csv
-from gstk.contacts.search import NEAR_MISS_SLACK, PEAK_CHECK, TIME_TOLERANCE_S, Events, PassSearch, Sites
+from gstk.contacts.search import NEAR_MISS_SLACK, PEAK_CHECK, TIME_TOLERANCE_S, ContactSearch, Events, Sites
 from gstk.contacts.windows import (
     AUTO_PROGRESS_ELEMENTS,
     CHUNK_ELEMENTS,
     COLUMNS,
-    DEFAULT_MIN_ELEVATION_DEG,
     MAX_STEP_S,
     MIN_STEP_S,
     SAMPLES_PER_ORBIT,
@@ -28,7 +27,7 @@ from gstk.contacts.windows import (
 __all__ = [
     "TAU_TOLERANCE", "MAX_ITERATIONS", "take3", "dot3", "sin_elevation_and_rate", "polyval", "polymul",
     "HermiteArcs", "bracketed_newton", "TIME_TOLERANCE_S", "PEAK_CHECK", "NEAR_MISS_SLACK", "Sites", "Events",
-    "PassSearch", "compute_contacts", "default_step_s", "COLUMNS", "UNITS", "SAMPLES_PER_ORBIT", "MIN_STEP_S",
-    "MAX_STEP_S", "CHUNK_ELEMENTS", "DEFAULT_MIN_ELEVATION_DEG", "AUTO_PROGRESS_ELEMENTS", "TIME_COLUMNS",
-    "CONTACT_UNITS", "write_contacts_csv", "read_contacts_csv",
+    "ContactSearch", "compute_contacts", "default_step_s", "COLUMNS", "UNITS", "SAMPLES_PER_ORBIT",
+    "MIN_STEP_S", "MAX_STEP_S", "CHUNK_ELEMENTS", "AUTO_PROGRESS_ELEMENTS", "TIME_COLUMNS", "CONTACT_UNITS",
+    "write_contacts_csv", "read_contacts_csv",
 ]

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from gstk.errors import ScenarioError
+from gstk.times import iso_utc_column, utc, utc_series
 
 __all__ = ["TIME_COLUMNS", "CONTACT_UNITS", "write_contacts_csv", "read_contacts_csv"]
 
@@ -25,8 +26,7 @@ def write_contacts_csv(contacts: pd.DataFrame, path: str | os.PathLike) -> Path:
     out = contacts.copy()
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
-            utc = out[column].dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
-            out[column] = utc.dt.strftime("%Y-%m-%dT%H:%M:%S.%f") + utc.dt.nanosecond.map("{:03d}Z".format)
+            out[column] = iso_utc_column(out[column], digits=9)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(path, index=False)
@@ -50,14 +50,8 @@ def read_contacts_csv(path: str | os.PathLike, *, start: Any, end: Any) -> pd.Da
     for column in TIME_COLUMNS:
         if column in table.columns:
             try:
-                table[column] = pd.to_datetime(table[column], format="ISO8601", utc=True).astype("datetime64[ns, UTC]")
+                table[column] = utc_series(table[column], format="ISO8601").astype("datetime64[ns, UTC]")
             except (ValueError, TypeError):
                 raise ScenarioError(f"{path}: column {column} holds a value that is not an ISO-8601 time") from None
-    table.attrs.update(start=_utc(start), end=_utc(end), units={c: u for c, u in CONTACT_UNITS.items() if c in table})
+    table.attrs.update(start=utc(start), end=utc(end), units={c: u for c, u in CONTACT_UNITS.items() if c in table})
     return table
-
-
-def _utc(t: Any) -> pd.Timestamp:
-    """Return ``t`` as a UTC Timestamp (naive means UTC)."""
-    t = pd.Timestamp(t)
-    return t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")

@@ -1,6 +1,6 @@
 """The chunked grid search and refinement behind :func:`gstk.contacts.compute_contacts`.
 
-:class:`PassSearch` propagates every satellite on the time grid chunk by chunk, brackets every
+:class:`ContactSearch` propagates every satellite on the time grid chunk by chunk, brackets every
 mask crossing and culmination, refines them on cubic Hermite arcs (:mod:`gstk.contacts.arcs`)
 and polishes them on exact SGP4 states; it returns per-chunk :class:`Events` that
 :mod:`gstk.contacts` assembles into windows.  Private to gstk: :mod:`gstk.contacts` is the API.
@@ -100,7 +100,7 @@ class _Workspace:
         return self.flags[i][:int(np.prod(shape))].reshape(shape)
 
 
-class PassSearch:
+class ContactSearch:
     """Chunked grid search plus refinement; holds what every chunk shares."""
 
     def __init__(self, satrecs, ids, names, sites: Sites, start: pd.Timestamp, grid_s: np.ndarray, *,

@@ -42,12 +42,14 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from gstk.contacts.search import TIME_TOLERANCE_S, Events, PassSearch, Sites
+from gstk.contacts.search import TIME_TOLERANCE_S, ContactSearch, Events, Sites
 from gstk.errors import GstkError, SatelliteDataError, StationDataError
 from gstk.orbits import propagation as orbits
+from gstk.times import utc, utc_index
+from gstk.units import DEFAULT_ELEVATION_MASK_DEG
 
 __all__ = ["compute_contacts", "default_step_s", "COLUMNS", "UNITS", "SAMPLES_PER_ORBIT", "MIN_STEP_S",
-    "MAX_STEP_S", "CHUNK_ELEMENTS", "DEFAULT_MIN_ELEVATION_DEG", "AUTO_PROGRESS_ELEMENTS"]
+    "MAX_STEP_S", "CHUNK_ELEMENTS", "AUTO_PROGRESS_ELEMENTS"]
 
 
 logger = logging.getLogger(__name__)
@@ -62,10 +64,6 @@ MIN_STEP_S, MAX_STEP_S = 10.0, 300.0
 
 #: Satellites × samples × stations per chunk: ~8 MB per float64 array keeps memory flat for long windows.
 CHUNK_ELEMENTS = 1 << 20
-
-
-#: Default elevation mask when the stations table has no ``min_elevation_deg`` (formulation §8).
-DEFAULT_MIN_ELEVATION_DEG = 10.0
 
 
 #: Automatic progress bars only for jobs with more satellite × station × sample elements than this.
@@ -130,7 +128,7 @@ def compute_contacts(satellites: Any, stations: pd.DataFrame, start: Any, end: A
     step = default_step_s(satrecs) if step_s is None else _checked_step(step_s, satrecs)
     duration_s = (end_ts - start_ts).total_seconds()
     grid = _time_grid_s(duration_s, step)
-    search = PassSearch(satrecs, ids, names, sites, start_ts, grid, exact_peaks=_coarse_grid(grid, satrecs))
+    search = ContactSearch(satrecs, ids, names, sites, start_ts, grid, exact_peaks=_coarse_grid(grid, satrecs))
     events = search.run(_show_progress(progress, search.size), CHUNK_ELEMENTS)
     frame = _contacts_frame(_windows(events), ids, sites, start_ts)
     frame.attrs.update({"start": start_ts, "end": end_ts, "step_s": step,
@@ -160,11 +158,10 @@ def _utc_window(start: Any, end: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
     stamps = []
     for label, value in (("start", start), ("end", end)):
         try:
-            stamp = pd.Timestamp(value)
+            stamp = utc(value)
         except (TypeError, ValueError) as exc:
             raise GstkError(f"compute_contacts: {label}={value!r} is not a time; "
                             "expected anything pandas.Timestamp accepts, e.g. '2025-03-11T00:00Z'") from exc
-        stamp = stamp.tz_localize("UTC") if stamp.tz is None else stamp.tz_convert("UTC")
         stamps.append(stamp.as_unit("ns"))
     if not stamps[1] > stamps[0]:
         raise GstkError(f"compute_contacts: end {stamps[1]} is not after start {stamps[0]}; "
@@ -198,7 +195,7 @@ def _station_geometry(stations: pd.DataFrame) -> Sites:
     lat, lon = (stations[c].to_numpy(np.float64) for c in ("lat_deg", "lon_deg"))
     alt = stations["alt_m"].to_numpy(np.float64) if "alt_m" in stations else np.zeros(n)
     mask = (stations["min_elevation_deg"].to_numpy(np.float64) if "min_elevation_deg" in stations
-            else np.full(n, DEFAULT_MIN_ELEVATION_DEG))
+            else np.full(n, DEFAULT_ELEVATION_MASK_DEG))
     bad = ~(np.isfinite(lat) & np.isfinite(lon) & np.isfinite(alt) & np.isfinite(mask)
             & (np.abs(lat) <= 90) & (np.abs(mask) <= 90))
     if bad.any():
@@ -316,7 +313,7 @@ def _contacts_frame(w: _Windows, ids: np.ndarray, sites: Sites, start: pd.Timest
 
     def stamps(seconds):
         ns = start.value + np.rint(np.asarray(seconds, np.float64)[order] * 1e9).astype(np.int64)
-        return pd.DatetimeIndex(ns.astype("datetime64[ns]")).tz_localize("UTC")
+        return utc_index(ns.astype("datetime64[ns]"))
 
     max_sin = w.max_sin[order].astype(np.float64)
     missing = np.isnan(max_sin)  # no culmination found: cannot happen for a sampled or short pass
@@ -348,9 +345,7 @@ def clip_contacts(contacts: pd.DataFrame, start, end) -> pd.DataFrame:
     deterministic): windows cut by the new boundaries get ``aos_clipped`` /
     ``los_clipped``; ``aos_s``/``los_s`` count from the new start.
     """
-    t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
-    t0 = t0.tz_localize("UTC") if t0.tzinfo is None else t0.tz_convert("UTC")
-    t1 = t1.tz_localize("UTC") if t1.tzinfo is None else t1.tz_convert("UTC")
+    t0, t1 = utc(start), utc(end)
     if t1 <= t0:
         raise GstkError(f"clip_contacts: end {t1} is not after start {t0}")
     kept = contacts[(contacts["los"] > t0) & (contacts["aos"] < t1)].copy()

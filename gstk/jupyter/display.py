@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from gstk.times import utc_series
 from gstk.units import split_unit
 
 #: Decimals shown per unit (money to the dollar, angles to 0.01°, times to 0.1 s).
@@ -75,8 +76,7 @@ def readable_frame(df: pd.DataFrame, *, max_rows: int | None = None) -> pd.DataF
     for column in map(str, head.columns):
         values = head[column]
         if pd.api.types.is_datetime64_any_dtype(values):
-            stamps = values.dt.tz_convert("UTC") if values.dt.tz is not None else values
-            values = stamps.dt.strftime("%Y-%m-%d %H:%M:%S")
+            values = utc_series(values).dt.strftime("%Y-%m-%d %H:%M:%S")
             units[column] = "UTC"
         unit = split_unit(column, units)[1]
         if pd.api.types.is_float_dtype(values) and unit in _DECIMALS:

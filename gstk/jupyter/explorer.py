@@ -277,8 +277,9 @@ class Explorer:
             problem = self.problem(settings)
             self._set_stage("solving with SCIP", _SOLVE_FROM)
             from gstk.solve.api import optimize
+            from gstk.solve.options import SolverOptions
 
-            solution = optimize(contacts, problem, time_limit_s=float(settings.time_limit_s))
+            solution = optimize(contacts, problem, options=SolverOptions(time_limit_s=float(settings.time_limit_s)))
             self._set_stage("drawing the results", _DRAW_FROM)
             self.solution = solution
             self.ui.show_solution(solution, self.stations, self._altitude_km())

@@ -35,6 +35,7 @@ from gstk.problem.costs import contact_cost_usd, mission_months, surrogate_scale
 from gstk.problem.definition import Problem
 from gstk.problem.prefilters import apply_prefilters
 from gstk.problem.window import contact_keys, sim_window
+from gstk.times import utc_series
 
 
 def _incidence(rows: np.ndarray, n_rows: int) -> sp.csr_matrix:
@@ -173,8 +174,8 @@ def _indexed_contacts(contacts: pd.DataFrame, t0: pd.Timestamp) -> pd.DataFrame:
     out = contacts.copy()
     out["satellite_id"] = out["satellite_id"].astype(str)
     out["station_id"] = out["station_id"].astype(str)
-    out["aos"] = pd.to_datetime(out["aos"], utc=True)
-    out["los"] = pd.to_datetime(out["los"], utc=True)
+    out["aos"] = utc_series(out["aos"])
+    out["los"] = utc_series(out["los"])
     out["aos_s"] = (out["aos"] - t0).dt.total_seconds()
     out["los_s"] = (out["los"] - t0).dt.total_seconds()
     out["contact_id"] = contact_keys(out)

@@ -22,7 +22,8 @@ from sgp4.api import SGP4_ERRORS, WGS72, Satrec
 from sgp4.earth_gravity import wgs72
 
 from gstk.errors import SatelliteDataError
-from gstk.units import EARTH_RADIUS_KM, MU_EARTH_KM3_S2, SECONDS_PER_DAY
+from gstk.times import utc_index
+from gstk.units import EARTH_RADIUS_KM, MU_EARTH_KM3_S2, SECONDS_PER_DAY, UNIX_EPOCH_JD
 
 __all__ = ["DEFAULT_EPOCH", "TROPICAL_YEAR_DAYS", "ELEMENT_UNITS", "element_satrecs", "elements_frame",
            "sun_synchronous_inclination_deg", "mean_sun_right_ascension_deg", "raan_from_ltan_deg",
@@ -37,7 +38,6 @@ ELEMENT_UNITS = {"epoch": "UTC", "inclination_deg": "deg", "eccentricity": "1", 
                  "apogee_km": "km", "period_min": "min", "raan_deg": "deg", "arg_perigee_deg": "deg",
                  "mean_anomaly_deg": "deg", "mean_motion_rev_per_day": "rev/day", "bstar": "1/earth_radius"}
 _SGP4_EPOCH0 = pd.Timestamp("1949-12-31T00:00:00Z")  # sgp4init counts epoch days from here
-_JD_UNIX_EPOCH = 2440587.5
 
 
 def element_satrecs(*, inclination_deg: Any, altitude_km: Any = None, semi_major_axis_km: Any = None,
@@ -81,7 +81,7 @@ def elements_frame(satellite_id: Any, name: Any, satrecs: list[Satrec]) -> pd.Da
     ecc = np.array([s.ecco for s in r], dtype=float)
     a_km = np.cbrt(MU_EARTH_KM3_S2 / (no_kozai / 60.0) ** 2) if len(r) else np.zeros(0)
     satnum = np.array([s.satnum for s in r], dtype=int)
-    jd_days = np.array([(s.jdsatepoch - _JD_UNIX_EPOCH) + s.jdsatepochF for s in r], dtype=float)
+    jd_days = np.array([(s.jdsatepoch - UNIX_EPOCH_JD) + s.jdsatepochF for s in r], dtype=float)
     frame = pd.DataFrame({
         "satellite_id": satellite_id, "name": name,
         "norad_id": pd.arrays.IntegerArray(satnum.astype(np.int64), mask=satnum <= 0),
@@ -191,7 +191,7 @@ def utc_epochs(epoch: Any, count: int) -> pd.DatetimeIndex:
         index = pd.DatetimeIndex([pd.Timestamp(epoch)] if scalar else [pd.Timestamp(e) for e in epoch])
     except (TypeError, ValueError) as exc:
         raise SatelliteDataError(f"epoch {epoch!r} is not a time ({exc}); use e.g. '2025-03-10T00:00Z'.") from None
-    index = index.tz_localize("UTC") if index.tz is None else index.tz_convert("UTC")
+    index = utc_index(index)
     if len(index) == 1:
         return index.repeat(count)
     if len(index) != count:

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Iterable, Mapping
 
 from sgp4 import omm as sgp4_omm
 from sgp4.api import SGP4_ERRORS, WGS72, Satrec
 
 from gstk.errors import SatelliteDataError
+from gstk.times import utc
 
 #: Keys every OMM record must carry (numeric except EPOCH).
 OMM_REQUIRED = ("EPOCH", "MEAN_MOTION", "ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE",
@@ -148,9 +149,7 @@ def sgp4_epoch_text(epoch: Any, where: str = "OMM record") -> str:
     except ValueError:
         raise SatelliteDataError(f"{where}: EPOCH {epoch!r} is not an ISO 8601 time such as "
                                  "'2025-03-10T11:46:49.199808'.") from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment.strftime(_SGP4_EPOCH_FORMAT)
+    return utc(moment).strftime(_SGP4_EPOCH_FORMAT)
 
 
 def _where(fields: Mapping[str, Any], index: int, source: str) -> str:

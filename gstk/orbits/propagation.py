@@ -29,13 +29,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 from sgp4.api import SatrecArray
 
-from gstk.units import SECONDS_PER_DAY, WGS84_A_KM, WGS84_E2
+from gstk.times import utc_index
+from gstk.units import SECONDS_PER_DAY, UNIX_EPOCH_JD, WGS84_A_KM, WGS84_E2
 
-#: Julian date of the Unix epoch 1970-01-01T00:00 UTC.
-_JD_UNIX_EPOCH = 2_440_587.5
 _NS_PER_DAY = 86_400 * 10**9
 #: J2000.0 epoch as a Julian date (UT1), origin of the IAU-82 GMST polynomial.
 _JD_J2000 = 2_451_545.0
@@ -62,19 +60,9 @@ def julian_dates(times) -> tuple[np.ndarray, np.ndarray]:
     jd, fr : numpy.ndarray
         Whole Julian day (ending in .5) and the fraction of day, both float64.
     """
-    try:
-        stamps = pd.DatetimeIndex(times)
-        stamps = stamps.tz_localize("UTC") if stamps.tz is None else stamps.tz_convert("UTC")
-    except (TypeError, ValueError):  # a scalar, or a list mixing naive and aware times
-        stamps = pd.DatetimeIndex([_utc(pd.Timestamp(value)) for value in np.atleast_1d(
-            np.asarray(times, dtype=object))])
-    ns = stamps.as_unit("ns").asi8
+    ns = utc_index(times).as_unit("ns").asi8
     days, rest = np.divmod(ns, _NS_PER_DAY)
-    return _JD_UNIX_EPOCH + days.astype(np.float64), rest / _NS_PER_DAY
-
-
-def _utc(stamp: pd.Timestamp) -> pd.Timestamp:
-    return stamp.tz_localize("UTC") if stamp.tz is None else stamp.tz_convert("UTC")
+    return UNIX_EPOCH_JD + days.astype(np.float64), rest / _NS_PER_DAY
 
 
 def teme_states_km(sat_array: SatrecArray, jd, fr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

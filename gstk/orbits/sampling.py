@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gstk.errors import GstkError, SatelliteDataError
-from gstk.seeds import _generator
+from gstk.seeds import generator
 
 if TYPE_CHECKING:  # pragma: no cover
     from gstk.orbits.satellites import Satellites
@@ -133,6 +133,6 @@ def sample_satellites(
             f"cannot sample {n!r} satellites: {len(pool)} are eligible under rule {rule!r} "
             f"and altitude_km={altitude_km}; ask for at most {len(pool)} or widen the band/rule"
         )
-    picked = _generator(seed, rng).choice(len(pool), size=int(n), replace=False)
+    picked = generator(seed, rng).choice(len(pool), size=int(n), replace=False)
     log.debug("sampled %d of %d eligible satellites (rule %s)", n, len(pool), rule)
     return pool[np.sort(picked)]

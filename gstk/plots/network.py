@@ -19,6 +19,7 @@ from gstk.orbits.coverage import coverage_half_angle_deg
 from gstk.plots.maps import antimeridian_segments, coverage_circle, world_axes
 from gstk.plots.style import _UNSELECTED_COLOR, _legend_below, category_colors, require_columns
 from gstk.times import utc_naive
+from gstk.units import DEFAULT_ELEVATION_MASK_DEG
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def _coverage_caption(altitude_km: float | None, elevation_mask_deg: float) -> s
 
 
 def station_map(stations: pd.DataFrame, *, altitude_km: float | None = None,
-                elevation_mask_deg: float = 10.0, color_by: str = "provider",
+                elevation_mask_deg: float = DEFAULT_ELEVATION_MASK_DEG, color_by: str = "provider",
                 ax=None, projection=None, title: str | None = None):
     """Draw every station on a world map, coloured by provider, with coverage circles (Fig. 1).
 
@@ -115,7 +116,7 @@ def station_map(stations: pd.DataFrame, *, altitude_km: float | None = None,
 
 
 def network_map(stations: pd.DataFrame, selected_station_ids: Iterable[str], *,
-                altitude_km: float | None = None, elevation_mask_deg: float = 10.0,
+                altitude_km: float | None = None, elevation_mask_deg: float = DEFAULT_ELEVATION_MASK_DEG,
                 color_by: str = "provider", ax=None, projection=None,
                 title: str | None = None):
     """Draw a selected network: chosen stations in colour, the others faded.

@@ -83,7 +83,7 @@ def _legend_below(ax, ncol_max: int = 6) -> None:
                   ncol=min(len(handles), ncol_max), frameon=False, fontsize=9, markerscale=1.4)
 
 
-def save_figure(fig, name: str, figures_dir: str | PathLike = "figures", *,
+def save_figure(fig, name: str, figures_dir: str | PathLike = "build/figures", *,
                 formats: Sequence[str] = _DEFAULT_FORMATS, dpi: int = 200) -> list[Path]:
     """Write ``fig`` as ``<figures_dir>/<name>.png`` and ``.pdf``; return the paths.
 
@@ -94,7 +94,10 @@ def save_figure(fig, name: str, figures_dir: str | PathLike = "figures", *,
     name : str
         File stem, e.g. ``"fig1_station_map"`` (no directory, no extension).
     figures_dir : str or path-like
-        Output directory, created when missing.
+        Output directory, created when missing.  The default ``build/figures``
+        (relative to the working directory) is git-ignored, so a notebook run
+        never adds files to the committed ``figures/``; ``gstk reproduce`` passes
+        ``<out>/figures``.
     formats : sequence of str
         File formats, default PNG and PDF.
     dpi : int

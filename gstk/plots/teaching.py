@@ -12,7 +12,7 @@ import pandas as pd
 
 from gstk.plots.style import category_colors, require_columns
 from gstk.times import utc_naive
-from gstk.units import EARTH_RADIUS_KM
+from gstk.units import DEFAULT_ELEVATION_MASK_DEG, EARTH_RADIUS_KM
 
 
 def _new_axes(ax, ncols: int = 1, figsize=(9.0, 4.0), **kwargs):
@@ -69,7 +69,7 @@ def _earth_disc():
     return Circle((0.0, 0.0), EARTH_RADIUS_KM, color="#cfe3f5", zorder=0, gid="earth")
 
 
-def elevation_plot(look: pd.DataFrame, *, elevation_mask_deg: float = 10.0, ax=None,
+def elevation_plot(look: pd.DataFrame, *, elevation_mask_deg: float = DEFAULT_ELEVATION_MASK_DEG, ax=None,
                    title: str | None = None):
     """Draw elevation against time, with the elevation mask and the visible spans shaded.
 
@@ -114,7 +114,7 @@ def elevation_plot(look: pd.DataFrame, *, elevation_mask_deg: float = 10.0, ax=N
     return fig
 
 
-def sky_plot(look: pd.DataFrame, *, elevation_mask_deg: float = 10.0, ax=None,
+def sky_plot(look: pd.DataFrame, *, elevation_mask_deg: float = DEFAULT_ELEVATION_MASK_DEG, ax=None,
              title: str | None = None):
     """Draw the visible arcs of a look-angle series on a polar sky chart (zenith at the centre).
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 import pandas as pd
 
 from gstk.errors import GstkError
+from gstk.times import iso_utc_column, utc
 
 
 def contact_keys(contacts: pd.DataFrame) -> pd.Series:
     """Return the stable contact id 'satellite|station|AOS ISO-8601' of every row."""
-    aos = pd.to_datetime(contacts["aos"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    aos = iso_utc_column(contacts["aos"], digits=6)
     return contacts["satellite_id"].astype(str) + "|" + contacts["station_id"].astype(str) + "|" + aos
 
 
@@ -20,9 +21,7 @@ def sim_window(contacts: pd.DataFrame, start=None, end=None) -> tuple[pd.Timesta
         raise GstkError(
             "the simulation window is unknown: pass start= and end= (contacts read from CSV carry no attrs)"
         )
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
-    end = end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
+    start, end = utc(start), utc(end)
     if end <= start:
         raise GstkError(f"simulation window end {end} is not after start {start}")
     return start, end

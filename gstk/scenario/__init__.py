@@ -17,7 +17,6 @@ from gstk.scenario.schema import (
     check_mapping,
     check_number,
     check_string,
-    iso_utc,
     key_error,
     parse_prices,
     parse_satellite_rates,
@@ -27,7 +26,6 @@ from gstk.scenario.schema import (
     parse_station_filter,
     parse_window,
     resolve_path,
-    utc_timestamp,
 )
 
 __all__ = [
@@ -35,6 +33,6 @@ __all__ = [
     "STATION_PRICE_KEYS", "PROVIDER_PRICE_KEYS", "SOLVER_KEYS", "key_error", "check_number", "check_string",
     "check_mapping", "canonical_units", "parse_spec", "parse_window", "parse_satellite_source",
     "parse_satellite_rates", "parse_station_filter", "parse_prices", "parse_solver", "resolve_path",
-    "utc_timestamp", "iso_utc", "apply_price_layers", "apply_satellite_rates", "Scenario", "load_scenario",
-    "read_scenario_dict", "scenario_from_parts", "random_scenario",
+    "apply_price_layers", "apply_satellite_rates", "Scenario", "load_scenario", "read_scenario_dict",
+    "scenario_from_parts", "random_scenario",
 ]

@@ -45,7 +45,6 @@ from gstk.scenario.schema import (
     check_mapping,
     check_number,
     check_string,
-    iso_utc,
     key_error,
     parse_prices,
     parse_satellite_rates,
@@ -56,6 +55,8 @@ from gstk.scenario.schema import (
     parse_window,
     resolve_path,
 )
+from gstk.solve.options import SolverOptions
+from gstk.times import iso_utc_us
 from gstk.units import EARTH_RADIUS_KM, SECONDS_PER_DAY
 
 __all__ = ["Scenario", "load_scenario", "read_scenario_dict", "scenario_from_parts"]
@@ -112,6 +113,10 @@ class Scenario:
         self.constraints = tuple(parse_spec(c, f"scenario.constraints[{i}]", objective=False)
                                  for i, c in enumerate(self.constraints))
         self.solver = parse_solver(self.solver)
+        try:
+            self.solver_options()
+        except GstkError as exc:
+            raise key_error("scenario.solver", str(exc)) from None
         self.name = check_string(self.name, "scenario.name")
         if not isinstance(self.description, str):
             raise key_error("scenario.description", f"expected a string, got {self.description!r}")
@@ -136,7 +141,7 @@ class Scenario:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the file-schema mapping (canonical units); ``from_dict`` of it is an equal scenario."""
-        window: dict[str, Any] = {"start": iso_utc(self.start), "days": self.days}
+        window: dict[str, Any] = {"start": iso_utc_us(self.start), "days": self.days}
         if self.step_s is not None:
             window["step_s"] = self.step_s
         out: dict[str, Any] = {"name": self.name}
@@ -280,17 +285,23 @@ class Scenario:
         return compute_contacts(self.satellites(), self.stations(), self.start, self.end,
                                 progress=progress, **kwargs)
 
-    def solve(self, contacts: pd.DataFrame | None = None, *, progress: bool | None = None, **solver_options: Any):
+    def solver_options(self) -> SolverOptions:
+        """Return the file's ``solver`` section as validated :class:`~gstk.solve.options.SolverOptions`."""
+        return SolverOptions.from_kwargs(**self.solver)
+
+    def solve(self, contacts: pd.DataFrame | None = None, *, progress: bool | None = None,
+              options: SolverOptions | None = None, **solver_options: Any):
         """Return the :class:`~gstk.solution.Solution` (contacts computed when not given).
 
-        ``solver_options`` (``time_limit_s``, ``rel_gap``, ``threads``, ``seed``) override the file's.
+        ``options`` (default: the file's) and ``solver_options`` (``time_limit_s``, ``rel_gap``,
+        ``threads``, ``seed``; None values ignored) override the file's.
         """
         from gstk.solve.api import optimize
 
         problem = self.problem()  # price and reference errors before the long contact search
         contacts = self.contacts(progress=progress) if contacts is None else contacts
-        options = {**self.solver, **{k: v for k, v in solver_options.items() if v is not None}}
-        return optimize(contacts, problem, start=self.start, end=self.end, **options)
+        options = SolverOptions.from_kwargs(options or self.solver_options(), **solver_options)
+        return optimize(contacts, problem, start=self.start, end=self.end, options=options)
 
     def verify(self, solution, contacts: pd.DataFrame | None = None) -> list:
         """Return the violations of ``solution`` (see :func:`gstk.verify`); [] when valid."""
@@ -413,6 +424,8 @@ def scenario_from_parts(*, catalog: Any, stations: Any, n_satellites: int, sampl
     if isinstance(catalog, Satellites):
         sats = sample_satellites(catalog, n_satellites, seed=sample_seed, rule=rule, altitude_km=altitude_km)
         source, cache["satellites"] = _source_of(sats), sats
+    elif catalog == SHARED_TLE_TOKEN:  # recorded as the token: the file names the study's snapshot
+        source = {"tle": SHARED_TLE_TOKEN, "sample": sample}
     else:
         path = Path(catalog).resolve()
         kind = "omm" if path.suffix.lower() in (".json", ".csv", ".xml") else "tle"
@@ -442,4 +455,4 @@ def _source_of(sats) -> dict[str, Any]:
         {"id": r.satellite_id, "name": r.name, "semi_major_axis_km": (r.perigee_km + r.apogee_km) / 2 + EARTH_RADIUS_KM,
          "inclination_deg": r.inclination_deg, "eccentricity": r.eccentricity, "raan_deg": r.raan_deg,
          "arg_perigee_deg": r.arg_perigee_deg, "mean_anomaly_deg": r.mean_anomaly_deg,
-         "epoch": iso_utc(r.epoch), "bstar": r.bstar} for r in frame.itertuples()]}
+         "epoch": iso_utc_us(r.epoch), "bstar": r.bstar} for r in frame.itertuples()]}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from gstk.orbits.sampling import PAPER_ALTITUDE_KM
-from gstk.seeds import trial_seed
+from gstk.seeds import unit_seeds
 
 if TYPE_CHECKING:  # pragma: no cover
     from gstk.orbits.satellites import Satellites
@@ -26,6 +26,7 @@ def random_scenario(
     n_satellites: int,
     *,
     seed: int,
+    trial: int = 0,
     rule: str = "exclude-megaconstellations",
     objective: Any = None,
     constraints: Iterable[Any] = (),
@@ -38,13 +39,15 @@ def random_scenario(
 ) -> Scenario:
     """Return one paper-style trial: sampled satellites, Table 1 prices, objective and constraints.
 
-    ``seed`` is split with ``SeedSequence`` spawn keys into a sampling seed
-    (child 0) and a price seed (child 1), both stored in the scenario, so
-    ``scenario.save(path)`` writes a file that reloads to the same trial.  For
-    trial ``i`` of an experiment pass ``seed=trial_seed(base_seed, i)``.
+    Trial ``trial`` of ``n_satellites`` satellites of base ``seed`` takes its
+    sampling and price seeds from :func:`gstk.seeds.unit_seeds` (the study's
+    rule), both stored in the scenario, so ``scenario.save(path)`` writes a
+    file that reloads to the same trial, and with the study's catalog, stations
+    and settings it is the study's unit (:func:`gstk.study.trial_files.trial_scenario`).
 
     ``catalog`` is a TLE/OMM path (recorded in the scenario with the sampling
-    seed) or a loaded :class:`~gstk.orbits.satellites.Satellites` (the sample is then
+    seed), ``"$GSTK_TLE"`` (the shared snapshot, recorded as that token) or a
+    loaded :class:`~gstk.orbits.satellites.Satellites` (the sample is then
     recorded as TLE lines, or as mean elements for designed orbits).
     ``stations`` is a loaded table (recorded by station id against the bundled
     catalog), a station filter mapping as in scenario files, or None
@@ -54,10 +57,10 @@ def random_scenario(
     """
     from gstk.scenario.files import scenario_from_parts
 
-    sample_seed, price_seed = trial_seed(seed, 0), trial_seed(seed, 1)
+    sample_seed, price_seed = unit_seeds(seed, n_satellites, trial)
     return scenario_from_parts(
         catalog=catalog, stations=stations, n_satellites=n_satellites, sample_seed=sample_seed,
         price_seed=price_seed, rule=rule, altitude_km=altitude_km, objective=objective,
         constraints=constraints, mission_days=mission_days, start=start, days=days,
-        solver=solver, name=name or f"random-{n_satellites}sat-seed{seed}",
+        solver=solver, name=name or f"random-{n_satellites}sat-seed{seed}" + (f"-trial{trial}" if trial else ""),
     )

@@ -23,6 +23,7 @@ from gstk.catalog.prices import TABLE1
 from gstk.errors import GstkError, ScenarioError
 from gstk.orbits.sampling import PAPER_ALTITUDE_KM, SAMPLING_RULES
 from gstk.problem.specs import SPEC_TYPES, Spec, spec_from_dict
+from gstk.times import iso_utc_us, utc
 from gstk.units import BITS_PER_GB, BITS_PER_GBIT, BITS_PER_TB, SECONDS_PER_DAY
 
 #: Friendly key suffix -> (canonical suffix, factor).  ``kusd`` alone becomes ``usd``.
@@ -42,7 +43,8 @@ ELEMENT_KEYS = ("id", "name", "altitude_km", "semi_major_axis_km", "inclination_
 STATION_PRICE_KEYS = ("setup_cost_usd", "monthly_cost_usd", "licence_cost_usd", "pass_cost_usd",
                       "minute_cost_usd", "rate_bps", "antennas")
 PROVIDER_PRICE_KEYS = ("integration_cost_usd", *STATION_PRICE_KEYS)
-SOLVER_KEYS = {"time_limit_s": "number", "rel_gap": "number", "threads": "integer", "seed": "integer"}
+SOLVER_KEYS = {"time_limit_s": "number", "rel_gap": "number", "threads": "integer", "seed": "integer",
+               "scip_params": "mapping", "warm_start": "boolean"}
 
 
 # --------------------------------------------------------------------------- checks (one line each)
@@ -182,11 +184,11 @@ def parse_window(value: Any) -> dict[str, Any]:
     if isinstance(start, (dt.datetime, dt.date)):
         start = pd.Timestamp(start)
     try:
-        start = pd.Timestamp(check_string(start, f"{where}.start") if not isinstance(start, pd.Timestamp) else start)
+        start = utc(check_string(start, f"{where}.start") if not isinstance(start, pd.Timestamp) else start)
     except (ValueError, TypeError):
         raise key_error(f"{where}.start",
                         f"expected an ISO-8601 time such as '2025-03-11T00:00:00Z', got {start!r}") from None
-    out = {"start": utc_timestamp(start), "days": check_number(entry["days"], f"{where}.days", positive=True)}
+    out = {"start": start, "days": check_number(entry["days"], f"{where}.days", positive=True)}
     if entry.get("step_s") is not None:
         out["step_s"] = check_number(entry["step_s"], f"{where}.step_s", positive=True)
     return out
@@ -225,7 +227,7 @@ def _element(value: Any, where: str) -> dict[str, Any]:
     entry = check_mapping(value, where, ELEMENT_KEYS, required=("id", "inclination_deg"))
     for key, v in entry.items():
         if key == "epoch" and isinstance(v, (dt.date, pd.Timestamp)):  # YAML reads times as datetimes
-            entry[key] = iso_utc(utc_timestamp(v))
+            entry[key] = iso_utc_us(v)
         elif key in ("id", "name", "epoch"):
             text = str(v) if isinstance(v, int) and not isinstance(v, bool) else v
             entry[key] = check_string(text, f"{where}.{key}")
@@ -323,11 +325,32 @@ def parse_prices(value: Any) -> dict[str, Any]:
 
 
 def parse_solver(value: Any) -> dict[str, Any]:
-    """Return the ``solver`` section: time limit, gap, threads, seed (None values dropped)."""
+    """Return the ``solver`` section: time limit, gap, threads, seed, SCIP parameters (None values dropped)."""
     where = "scenario.solver"
     entry = check_mapping(value, where, tuple(SOLVER_KEYS))
-    return {k: check_number(v, f"{where}.{k}", integer=SOLVER_KEYS[k] == "integer", minimum=0)
-            for k, v in entry.items() if v is not None}
+    return {k: _solver_value(k, v, f"{where}.{k}") for k, v in entry.items() if v is not None}
+
+
+def _solver_value(key: str, value: Any, where: str) -> Any:
+    """One value of the ``solver`` section, checked by its kind in :data:`SOLVER_KEYS`."""
+    kind = SOLVER_KEYS[key]
+    if kind == "mapping":
+        return _scip_params(value, where)
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise key_error(where, f"expected true or false, got {value!r}")
+        return value
+    return check_number(value, where, integer=kind == "integer", minimum=0)
+
+
+def _scip_params(value: Any, where: str) -> dict[str, Any]:
+    """SCIP parameter name -> number, boolean or string (SCIP checks the names when it solves)."""
+    params = check_mapping(value, where)
+    for name, v in params.items():
+        check_string(name, f"{where} key")
+        if not isinstance(v, (bool, int, float, str)):
+            raise key_error(f"{where}.{name}", f"expected a number, boolean or string, got {v!r}")
+    return params
 
 
 def resolve_path(path: str, base_dir: Path) -> Path:
@@ -344,17 +367,6 @@ def _existing(path: str, base_dir: Path, where: str) -> Path:
         hint = " (set $GSTK_TLE_PATH to the snapshot)" if path == SHARED_TLE_TOKEN else ""
         raise key_error(where, f"no such file {str(resolved)!r}{hint}")
     return resolved
-
-
-def utc_timestamp(t: Any) -> pd.Timestamp:
-    """Return ``t`` as a UTC Timestamp (naive means UTC)."""
-    t = pd.Timestamp(t)
-    return t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
-
-
-def iso_utc(t: pd.Timestamp) -> str:
-    """Return a UTC Timestamp as ISO-8601 text ending in ``Z`` (fraction only when non-zero)."""
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if t.microsecond or t.nanosecond else "%Y-%m-%dT%H:%M:%SZ")
 
 
 # --------------------------------------------------------------------------- prices against the catalogs

@@ -1,5 +1,5 @@
 """A solve's result: status, certificate, selection tables and their rendering."""
-from gstk.solution.render import format_bits, format_percent, format_seconds, format_usd, iso_utc
+from gstk.solution.render import format_bits, format_percent, format_seconds, format_usd
 from gstk.solution.result import Solution, Status, relative_gap
 from gstk.solution.tables import (
     CONTACT_COLUMNS,
@@ -14,6 +14,6 @@ from gstk.solution.tables import (
 
 __all__ = [
     "CONTACT_COLUMNS", "CONTACT_UNITS", "max_gap_s", "max_gap_by_satellite_s", "selection_tables",
-    "objective_value", "taken_contacts", "usage_table", "iso_utc", "format_usd", "format_bits",
-    "format_seconds", "format_percent", "Status", "Solution", "relative_gap",
+    "objective_value", "taken_contacts", "usage_table", "format_usd", "format_bits", "format_seconds",
+    "format_percent", "Status", "Solution", "relative_gap",
 ]

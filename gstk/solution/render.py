@@ -3,18 +3,9 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
-
 from gstk.units import BITS_PER_GB, BITS_PER_TB, SECONDS_PER_HOUR, SECONDS_PER_MINUTE
 
-__all__ = ["iso_utc", "format_usd", "format_bits", "format_seconds", "format_percent"]
-
-
-def iso_utc(value: pd.Timestamp) -> str:
-    """Return a timestamp as ISO-8601 UTC text ending in ``Z`` (naive means UTC)."""
-    value = pd.Timestamp(value)
-    value = value.tz_localize("UTC") if value.tzinfo is None else value.tz_convert("UTC")
-    return value.isoformat().replace("+00:00", "Z")
+__all__ = ["format_usd", "format_bits", "format_seconds", "format_percent"]
 
 
 def format_usd(usd: float | None) -> str:

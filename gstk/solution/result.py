@@ -23,8 +23,9 @@ import pandas as pd
 from gstk.errors import SolveError
 from gstk.problem.costs import COST_TERMS
 from gstk.problem.specs import SPEC_TYPES
-from gstk.solution.render import format_bits, format_percent, format_seconds, format_usd, iso_utc
+from gstk.solution.render import format_bits, format_percent, format_seconds, format_usd
 from gstk.solution.tables import CONTACT_COLUMNS, CONTACT_UNITS, objective_value, selection_tables, usage_table
+from gstk.times import iso_utc, utc, utc_series
 from gstk.units import SECONDS_PER_DAY
 
 __all__ = ["Status", "Solution", "relative_gap"]
@@ -272,7 +273,7 @@ class Solution:
         record["status"] = Status(record["status"])
         record["contacts"] = _frame_from_records(record.get("contacts", []), dtypes)
         for key in ("sim_start", "sim_end"):
-            record[key] = pd.Timestamp(record[key]).tz_convert("UTC")
+            record[key] = utc(record[key])
         for key in ("selected_providers", "selected_stations"):
             record[key] = tuple(record[key])
         return cls(**record)
@@ -341,7 +342,7 @@ def _frame_from_records(records: list[dict[str, Any]], dtypes: dict[str, str]) -
     frame = pd.DataFrame({c: [r.get(c) for r in records] for c in columns})
     for name, dtype in dtypes.items():
         if dtype.startswith("datetime64"):
-            parsed = pd.to_datetime(frame[name], utc=True, format="ISO8601")
+            parsed = utc_series(frame[name], format="ISO8601")
             frame[name] = parsed.astype(dtype)
         else:
             frame[name] = frame[name].astype(dtype)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from gstk.errors import SolveError
 from gstk.problem.costs import mission_cost_breakdown_usd
+from gstk.times import utc_series
 from gstk.units import SECONDS_PER_DAY, SECONDS_PER_MINUTE
 
 __all__ = ["CONTACT_COLUMNS", "CONTACT_UNITS", "max_gap_s", "max_gap_by_satellite_s", "selection_tables",
@@ -135,7 +136,7 @@ def taken_contacts(data, x: np.ndarray | None) -> pd.DataFrame:
         "satellite_id": source["satellite_id"].astype("str"),
         "station_id": source["station_id"].astype("str"),
         "provider": pd.Series(provider, dtype="str"),
-        "aos": pd.to_datetime(source["aos"], utc=True), "los": pd.to_datetime(source["los"], utc=True),
+        "aos": utc_series(source["aos"]), "los": utc_series(source["los"]),
         "aos_s": np.asarray(data.aos_s, float), "los_s": np.asarray(data.los_s, float),
         "duration_s": np.asarray(data.duration_s, float), "volume_bit": np.asarray(data.volume_bit, float),
         "cost_usd": np.asarray(data.contact_cost_usd, float),

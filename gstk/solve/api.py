@@ -25,7 +25,7 @@ from gstk.solve.min_max_gap import solve_min_max_gap_exact
 from gstk.solve.options import SolverOptions, TimeBudget
 
 
-def solve(model, **solver_options: Any) -> Solution:
+def solve(model, *, options: SolverOptions | None = None, **solver_options: Any) -> Solution:
     """Solve ``model`` with SCIP and return its :class:`~gstk.solution.Solution`; never raises on outcomes.
 
     Parameters
@@ -34,6 +34,8 @@ def solve(model, **solver_options: Any) -> Solution:
         From :func:`gstk.model.build.build_model`.  An exact ``MinMaxGap`` objective
         (``Model.form == 'exact'``) is solved by window models over provider sets
         (:func:`gstk.solve.min_max_gap.solve_min_max_gap_exact`).
+    options : SolverOptions, optional
+        Validated options; keyword options given as well override its fields.
     **solver_options
         Those of :class:`~gstk.solve.options.SolverOptions`: ``time_limit_s`` (wall clock,
         seconds, for all solves of the call), ``rel_gap`` (stop when |primal - dual| /
@@ -47,7 +49,7 @@ def solve(model, **solver_options: Any) -> Solution:
         Status, objective and bound in natural units (USD, bits, seconds), gap,
         times, model size and the selection with its tables.
     """
-    options = SolverOptions.from_kwargs(**solver_options)
+    options = SolverOptions.from_kwargs(options, **solver_options)
     return solve_built(model, options, TimeBudget(options.time_limit_s))
 
 
@@ -59,7 +61,8 @@ def solve_built(model, options: SolverOptions, budget: TimeBudget) -> Solution:
 
 
 def optimize(contacts: pd.DataFrame, problem: Problem, *, start=None, end=None, diagnose: bool = True,
-             decompose: Any = "auto", start_from: Solution | None = None, **solver_options: Any) -> Solution:
+             decompose: Any = "auto", start_from: Solution | None = None, options: SolverOptions | None = None,
+             **solver_options: Any) -> Solution:
     """Build and solve ``problem`` on ``contacts``; explain an infeasible result in ``message``.
 
     ``ModelData.from_problem`` + ``build_model`` + :func:`solve`.  Max data (3)
@@ -73,14 +76,14 @@ def optimize(contacts: pd.DataFrame, problem: Problem, *, start=None, end=None, 
     result is INFEASIBLE and ``diagnose`` is True,
     :func:`gstk.solve.diagnosis.diagnose` names the conflicting constraints in
     ``solution.message``, within what is left of ``time_limit_s``.
-    ``solver_options`` are those of :func:`solve`.
+    ``options`` and ``solver_options`` are those of :func:`solve`.
 
     Examples
     --------
     >>> sol = optimize(contacts, problem, time_limit_s=60)  # doctest: +SKIP
     >>> sol.raise_for_status().cost_breakdown["total"]      # doctest: +SKIP
     """
-    options = SolverOptions.from_kwargs(**solver_options)
+    options = SolverOptions.from_kwargs(options, **solver_options)
     budget = TimeBudget(options.time_limit_s)
     data = ModelData.from_problem(contacts, problem, start=start, end=end)
     if use_decomposition(data, problem.objective, problem.constraints, decompose):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -48,6 +48,8 @@ class SolverOptions:
     --------
     >>> SolverOptions(time_limit_s=60, rel_gap=0.01).threads
     1
+    >>> SolverOptions.from_kwargs(SolverOptions(threads=2), time_limit_s=5).time_limit_s
+    5
     >>> SolverOptions.from_kwargs(time_limit=5)
     Traceback (most recent call last):
     ...
@@ -80,15 +82,25 @@ class SolverOptions:
         object.__setattr__(self, "scip_params", MappingProxyType(dict(self.scip_params)))
 
     @classmethod
-    def from_kwargs(cls, **options: Any) -> SolverOptions:
-        """Return the options of keyword arguments; an unknown keyword is a one-line error."""
+    def from_kwargs(cls, base: SolverOptions | None = None, **options: Any) -> SolverOptions:
+        """Return ``base`` (default: the defaults) with the keyword options that are not None.
+
+        An unknown keyword is a one-line error naming the known ones.
+        """
         known = sorted(f.name for f in fields(cls))
         unknown = sorted(set(options) - set(known))
         if unknown:
             raise GstkError(f"unknown solver option(s) {unknown}; expected some of {known}")
-        if options.get("scip_params") is None:
-            options.pop("scip_params", None)
-        return cls(**options)
+        if base is not None and not isinstance(base, SolverOptions):
+            raise GstkError(f"options must be a SolverOptions, got {type(base).__name__}")
+        changes = {k: v for k, v in options.items() if v is not None}
+        return replace(base, **changes) if base is not None else cls(**changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the options as plain JSON-ready values (the ``solver`` section of a scenario file)."""
+        return {"time_limit_s": None if self.time_limit_s is None else float(self.time_limit_s),
+                "rel_gap": None if self.rel_gap is None else float(self.rel_gap), "threads": int(self.threads),
+                "seed": int(self.seed), "scip_params": dict(self.scip_params), "warm_start": bool(self.warm_start)}
 
 
 class TimeBudget:

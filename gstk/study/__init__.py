@@ -73,7 +73,6 @@ from gstk.study.surrogate import (
     window_summary,
 )
 from gstk.study.teaching import (
-    DEFAULT_ELEVATION_MASK_DEG,
     EXAMPLE_TLE,
     coverage_table,
     daily_contact_minutes,
@@ -92,6 +91,7 @@ from gstk.study.teaching import (
     tle_lines,
     window,
 )
+from gstk.study.trial_files import reproduce_settings, trial_scenario
 from gstk.study.trials import TrialInstance, load_catalog, resolve_tle_path, study_stations, trial_instance
 
 __all__ = [
@@ -103,13 +103,13 @@ __all__ = [
     "inherit_unrestricted", "best_solution", "monthly_operational_cost_usd", "solution_row", "baseline_table",
     "baseline_summary", "comparison_ratios", "comparison_summary", "solve_time_summary", "headline_ratios",
     "compare_networks", "adopt_better_baseline", "run_unit", "objective_comparison", "unit_tasks",
-    "sensitivity", "ground_tracks", "NetworkScenario", "network_scenario", "DEFAULT_CAP_FACTORS", "with_cap",
-    "non_dominated", "pareto_front", "pareto_study", "WINDOW_METRICS", "holes_s", "contact_statistics",
-    "window_statistics", "window_summary", "recommended_window_days", "constellation", "long_contacts",
-    "surrogate_window", "fixed_network_problem", "evaluation_windows", "out_of_sample",
-    "DEFAULT_ELEVATION_MASK_DEG", "EXAMPLE_TLE", "example_satellites", "named", "tle_lines", "station_row",
-    "window", "tle_fields", "teme_states", "orbit_in_frames", "position_in_frames", "ground_track_table",
-    "look_angle_table", "coverage_table", "pass_statistics", "latitude_band_statistics",
+    "sensitivity", "ground_tracks", "NetworkScenario", "network_scenario", "trial_scenario",
+    "reproduce_settings", "DEFAULT_CAP_FACTORS", "with_cap", "non_dominated", "pareto_front", "pareto_study",
+    "WINDOW_METRICS", "holes_s", "contact_statistics", "window_statistics", "window_summary",
+    "recommended_window_days", "constellation", "long_contacts", "surrogate_window", "fixed_network_problem",
+    "evaluation_windows", "out_of_sample", "EXAMPLE_TLE", "example_satellites", "named", "tle_lines",
+    "station_row", "window", "tle_fields", "teme_states", "orbit_in_frames", "position_in_frames",
+    "ground_track_table", "look_angle_table", "coverage_table", "pass_statistics", "latitude_band_statistics",
     "satellite_contact_statistics", "daily_contact_minutes", "NotebookRun", "MANIFEST", "COMMON_PARAMETERS",
     "manifest_entry", "notebooks_dir", "declared_parameters", "notebook_parameters", "NotebookResult",
     "run_notebook", "add_reproduce_arguments", "command_overrides", "run_reproduce_command",

@@ -45,6 +45,7 @@ from gstk.problem.prefilters import apply_prefilters
 from gstk.problem.specs import AllowedProviders
 from gstk.solution.result import Solution
 from gstk.solve.api import optimize
+from gstk.solve.options import SolverOptions
 from gstk.verification.report import format_violations, verify
 
 log = logging.getLogger(__name__)
@@ -125,10 +126,10 @@ def verified(solution: Solution, contacts: pd.DataFrame, problem: Problem) -> So
 
 
 def study_optimum(contacts: pd.DataFrame, problem: Problem, *, start_from: Solution | None = None,
-                  **solver_options: Any) -> Solution:
+                  options: SolverOptions | None = None) -> Solution:
     """Return the verified :func:`gstk.optimize` result of one study network (no diagnosis: a study
     reports an infeasible network as such)."""
-    solution = optimize(contacts, problem, start_from=start_from, diagnose=False, **solver_options)
+    solution = optimize(contacts, problem, start_from=start_from, diagnose=False, options=options)
     return verified(solution, contacts, problem)
 
 
@@ -146,7 +147,7 @@ def baseline_solutions(contacts: pd.DataFrame, problem: Problem, *, sizes: Itera
                        providers: Iterable[str] | None = None, warm_start: bool = True,
                        solved: Mapping[tuple[str, ...], Solution] | None = None,
                        unrestricted: Solution | None = None,
-                       **solver_options: Any) -> dict[tuple[str, ...], Solution]:
+                       options: SolverOptions | None = None) -> dict[tuple[str, ...], Solution]:
     """Return the optimal network restricted to every set of ``sizes`` providers.
 
     Parameters
@@ -164,8 +165,8 @@ def baseline_solutions(contacts: pd.DataFrame, problem: Problem, *, sizes: Itera
     unrestricted : Solution, optional
         A solution of the unrestricted problem.  A set containing every
         provider it uses gets it without a solve (:func:`inherit_unrestricted`).
-    **solver_options
-        Passed to :func:`gstk.solve.solve`.
+    options : SolverOptions, optional
+        Solver options of every solve (:func:`gstk.optimize`).
 
     Returns
     -------
@@ -185,7 +186,7 @@ def baseline_solutions(contacts: pd.DataFrame, problem: Problem, *, sizes: Itera
                 if set(smaller) < set(subset):
                     start = better(start, solution)
         out[subset] = known[subset] = study_optimum(contacts, restricted_problem(problem, subset),
-                                                     start_from=start, **solver_options)
+                                                     start_from=start, options=options)
         log.debug("baseline %s: %r", "+".join(subset), out[subset])
     return out
 

@@ -58,10 +58,11 @@ def compare_networks(instance: TrialInstance, kind: str, settings: StudySettings
     problem = instance.problem(kind, settings)
     options = settings.solver_options
     sizes = sorted(set(sizes))
-    baselines = baseline_solutions(instance.contacts, problem, sizes=sizes[:1], **options)
-    optimized = study_optimum(instance.contacts, problem, start_from=best_solution(baselines.values()), **options)
+    baselines = baseline_solutions(instance.contacts, problem, sizes=sizes[:1], options=options)
+    optimized = study_optimum(instance.contacts, problem, start_from=best_solution(baselines.values()),
+                              options=options)
     baselines.update(baseline_solutions(instance.contacts, problem, sizes=sizes[1:], solved=baselines,
-                                        unrestricted=optimized, **options))
+                                        unrestricted=optimized, options=options))
     optimized = adopt_better_baseline(optimized, best_solution(baselines.values()), rel_gap=settings.rel_gap)
     table = pd.concat([pd.DataFrame([solution_row(optimized, None)]), baseline_table(baselines)],
                       ignore_index=True)

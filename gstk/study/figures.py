@@ -80,7 +80,8 @@ def network_scenario(*, problem: str = "max_data", n_satellites: int = 2, trial:
     path = resolve_tle_path(tle_path)
     cache = None if results_dir is None else Path(results_dir) / "contacts"
     instance = trial_instance(path, n_satellites, trial, seed=seed, settings=settings, cache_dir=cache)
-    solution = study_optimum(instance.contacts, instance.problem(problem, settings), **settings.solver_options)
+    solution = study_optimum(instance.contacts, instance.problem(problem, settings),
+                             options=settings.solver_options)
     start = pd.Timestamp(settings.start)
     taken = solution.contacts.copy()
     taken.attrs = {"start": instance.contacts.attrs["start"], "end": instance.contacts.attrs["end"]}

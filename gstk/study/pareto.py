@@ -22,6 +22,7 @@ import pandas as pd
 from gstk.errors import GstkError
 from gstk.problem.definition import Problem
 from gstk.problem.specs import MaxMissionData, MaxMonthlyCost
+from gstk.solve.options import SolverOptions
 from gstk.study.baselines import baseline_solutions, baseline_table, solution_row, study_optimum
 from gstk.study.settings import NETWORKS, StudySettings
 from gstk.study.trials import resolve_tle_path, trial_instance
@@ -60,7 +61,7 @@ def non_dominated(cost: Iterable[float], data: Iterable[float]) -> np.ndarray:
 
 
 def pareto_front(contacts: pd.DataFrame, problem: Problem, caps_usd: Iterable[float],
-                 **solver_options) -> pd.DataFrame:
+                 options: SolverOptions | None = None) -> pd.DataFrame:
     """Return one max-data network per monthly cap, smallest cap first, with the front marked.
 
     Parameters
@@ -71,8 +72,8 @@ def pareto_front(contacts: pd.DataFrame, problem: Problem, caps_usd: Iterable[fl
         A max-data problem (its own cap, if any, is replaced).
     caps_usd : iterable of float
         Monthly caps epsilon, USD/month.
-    **solver_options
-        Passed to :func:`gstk.solve.solve`.
+    options : SolverOptions, optional
+        Solver options of every solve (:func:`gstk.optimize`).
 
     Returns
     -------
@@ -85,7 +86,7 @@ def pareto_front(contacts: pd.DataFrame, problem: Problem, caps_usd: Iterable[fl
         raise GstkError(f"caps_usd must be non-empty and >= 0, got {caps}")
     rows, previous = [], None
     for cap in caps:
-        solution = study_optimum(contacts, with_cap(problem, cap), start_from=previous, **solver_options)
+        solution = study_optimum(contacts, with_cap(problem, cap), start_from=previous, options=options)
         row = solution_row(solution, None)
         row["cap_usd"] = cap
         rows.append(row)
@@ -120,9 +121,10 @@ def pareto_study(*, n_satellites: int = 2, trial: int = 0, seed: int = 0, tle_pa
     problem = instance.problem("max_data", settings)
     base_cap = settings.b_month_usd_per_satellite * n_satellites
     factors = sorted({float(f) for f in cap_factors})
-    front = pareto_front(instance.contacts, problem, [f * base_cap for f in factors], **settings.solver_options)
+    front = pareto_front(instance.contacts, problem, [f * base_cap for f in factors],
+                         options=settings.solver_options)
     front.insert(0, "cap_factor", factors)
-    baselines = baseline_solutions(instance.contacts, problem, **settings.solver_options)
+    baselines = baseline_solutions(instance.contacts, problem, options=settings.solver_options)
     table = baseline_table(baselines)
     table.insert(0, "network", [NETWORKS.get(len(k), f"{len(k)}_provider") for k in baselines])
     table["cap_usd"] = base_cap

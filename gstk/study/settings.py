@@ -21,6 +21,7 @@ from gstk.problem.specs import (
     StationContactExclusion,
     StationStatus,
 )
+from gstk.solve.options import SolverOptions
 from gstk.units import BITS_PER_GB, SECONDS_PER_DAY
 
 log = logging.getLogger(__name__)
@@ -126,10 +127,10 @@ class StudySettings:
         return hashlib.sha1(json.dumps(chosen, sort_keys=True).encode()).hexdigest()[:10]
 
     @property
-    def solver_options(self) -> dict[str, Any]:
+    def solver_options(self) -> SolverOptions:
         """Return the options every solve of the study gets (one SCIP thread)."""
-        return {"time_limit_s": self.time_limit_s, "rel_gap": self.rel_gap, "threads": 1,
-                "scip_params": dict(self.scip_params)}
+        return SolverOptions(time_limit_s=self.time_limit_s, rel_gap=self.rel_gap, threads=1,
+                             scip_params=dict(self.scip_params))
 
 
 #: Settings that change the contacts of a unit (the cache key of contact files).

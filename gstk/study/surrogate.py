@@ -275,7 +275,7 @@ def out_of_sample(*, n_satellites: int, problem: str = "max_data", seed: int = 0
     window_contacts = [clip_contacts(contacts, t0 + pd.Timedelta(days=a), t0 + pd.Timedelta(days=b))
                        for a, b in windows]
     options = settings.solver_options
-    trained = study_optimum(window_contacts[0], base, **options)
+    trained = study_optimum(window_contacts[0], base, options=options)
     if not trained.status.has_solution:
         raise GstkError(f"out_of_sample: the training problem has no solution ({trained!r}); "
                         "relax D_min or B_month")
@@ -285,10 +285,10 @@ def out_of_sample(*, n_satellites: int, problem: str = "max_data", seed: int = 0
     for i, ((a, b), window) in enumerate(zip(windows, window_contacts)):
         on_network = window[window["station_id"].isin(chosen)]
         on_network.attrs = dict(window.attrs)
-        solution = trained if i == 0 else study_optimum(on_network, fixed, **options)
+        solution = trained if i == 0 else study_optimum(on_network, fixed, options=options)
         rows.append(_window_row(i, a, b, solution, on_network, settings, chosen))
         if hindsight:
-            best = trained if i == 0 else study_optimum(window, base, start_from=solution, **options)
+            best = trained if i == 0 else study_optimum(window, base, start_from=solution, options=options)
             rows[-1]["hindsight_objective"] = best.objective if best.status.has_solution else math.nan
     out = pd.DataFrame(rows)
     reference = out.loc[0, "objective"]

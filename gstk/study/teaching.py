@@ -21,10 +21,8 @@ from gstk.errors import GstkError
 from gstk.orbits import propagation as orbits
 from gstk.orbits.coverage import coverage_half_angle_deg
 from gstk.orbits.tle import TLE_FIELDS
-from gstk.units import EARTH_RADIUS_KM, MU_EARTH_KM3_S2, SECONDS_PER_DAY, units_from_names
-
-#: Elevation mask when a station gives none (formulation §8).
-DEFAULT_ELEVATION_MASK_DEG = 10.0
+from gstk.times import utc
+from gstk.units import DEFAULT_ELEVATION_MASK_DEG, EARTH_RADIUS_KM, MU_EARTH_KM3_S2, SECONDS_PER_DAY, units_from_names
 
 #: ISS, NOAA 19 and SENTINEL-2A as in Celestrak's 2025-03 "active" snapshot (3LE).
 EXAMPLE_TLE = """\
@@ -101,13 +99,8 @@ def window(start: Any, days: float) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Return the UTC window ``(start, start + days)``; naive ``start`` means UTC."""
     if not float(days) > 0:
         raise GstkError(f"days must be > 0, got {days!r}")
-    first = _utc(start)
+    first = utc(start)
     return first, first + pd.Timedelta(days=float(days))
-
-
-def _utc(time: Any) -> pd.Timestamp:
-    stamp = pd.Timestamp(time)
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 def tle_fields(line1: str, line2: str) -> pd.DataFrame:
@@ -146,7 +139,7 @@ def _times(start: Any, duration_s: float, step_s: float) -> pd.DatetimeIndex:
     """Return UTC sample times from ``start`` every ``step_s`` for ``duration_s`` (end included)."""
     if not (step_s > 0 and duration_s >= 0):
         raise GstkError(f"need step_s > 0 and duration_s >= 0 s, got {step_s!r} and {duration_s!r}")
-    return _utc(start) + pd.to_timedelta(np.arange(0.0, duration_s + step_s / 2, step_s), unit="s")
+    return utc(start) + pd.to_timedelta(np.arange(0.0, duration_s + step_s / 2, step_s), unit="s")
 
 
 def _with_units(frame: pd.DataFrame) -> pd.DataFrame:

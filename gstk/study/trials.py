@@ -72,6 +72,9 @@ def trial_instance(tle_path: str | os.PathLike | None, n_satellites: int, trial:
                    settings: StudySettings, cache_dir: str | os.PathLike | None = None) -> TrialInstance:
     """Return the contacts and prices of unit (n_satellites, trial), computing contacts at most once.
 
+    Seeds follow :func:`gstk.seeds.unit_seeds`; :func:`gstk.study.trial_files.trial_scenario`
+    rebuilds the same unit as a scenario file.
+
     With ``cache_dir`` the contacts are pickled there (``contacts-<key>-n<n>-t<trial>-s<seed>.pkl``,
     key from :data:`CONTACT_FIELDS` and the TLE file) and read back by later calls.
     """

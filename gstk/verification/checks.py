@@ -93,7 +93,7 @@ def check_selection(data: VerificationData, x: np.ndarray, y: np.ndarray, z: np.
     for spec in data.constraints:
         check = _CHECKS.get(spec.builder)
         if check is None:
-            raise GstkError(f"verify has no check for constraint {type(spec).__name__}; add one to gstk/verify_checks.py")
+            raise GstkError(f"verify has no check for constraint {type(spec).__name__}; add one to gstk/verification/checks.py")
         out += check(data, spec, x, y, z)
     return out
 

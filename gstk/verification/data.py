@@ -17,6 +17,7 @@ from gstk.problem.costs import contact_cost_usd, surrogate_scale
 from gstk.problem.definition import Problem
 from gstk.problem.prefilters import apply_prefilters
 from gstk.problem.window import contact_keys, sim_window
+from gstk.times import utc_series
 
 __all__ = ["REL_TOL", "ONE_CENT", "ONE_BIT", "ONE_MILLISECOND", "Violation", "tolerance", "VerificationData",
            "verification_data", "open_contacts_at_start", "max_gap_s"]
@@ -123,8 +124,8 @@ def verification_data(contacts: pd.DataFrame, problem: Problem, *, start=None, e
     raw.attrs = {}  # pandas deep-copies attrs on every operation; the window is already read
     raw["satellite_id"] = raw["satellite_id"].astype(str)
     raw["station_id"] = raw["station_id"].astype(str)
-    raw["aos"] = pd.to_datetime(raw["aos"], utc=True)
-    raw["los"] = pd.to_datetime(raw["los"], utc=True)
+    raw["aos"] = utc_series(raw["aos"])
+    raw["los"] = utc_series(raw["los"])
     raw["aos_s"] = (raw["aos"] - t0).dt.total_seconds()
     raw["los_s"] = (raw["los"] - t0).dt.total_seconds()
     if "duration_s" not in raw.columns:

@@ -39,6 +39,7 @@ import pandas as pd
 from gstk.errors import GstkError
 from gstk.problem.costs import COST_TERMS
 from gstk.problem.definition import Problem
+from gstk.times import utc_series
 from gstk.verification.checks import Recomputed, check_selection, derived_sets, recompute
 from gstk.verification.data import (
     ONE_BIT,
@@ -62,7 +63,7 @@ def _status_name(status) -> str:
 
 
 def _seconds(values: pd.Series, t0: pd.Timestamp) -> np.ndarray:
-    return (pd.to_datetime(values, utc=True) - t0).dt.total_seconds().to_numpy(float)
+    return (utc_series(values) - t0).dt.total_seconds().to_numpy(float)
 
 
 def _taken_rows(data: VerificationData, taken: pd.DataFrame | None) -> tuple[np.ndarray, list[Violation]]:
