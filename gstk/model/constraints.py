@@ -110,7 +110,7 @@ DIRECT_WINDOW_OVERLAP = 48.0
 
 
 def downlink_rows(data: ModelData, v: Variables, window_s: float, step_s: float, groups, n_groups: int,
-                  rhs: float, name: str, *, cover: bool = False) -> list[cp.Constraint]:
+                  rhs: float, name: str, *, cover: bool = False, per_licence: bool = False) -> list[cp.Constraint]:
     """Return the rows of (8)/(9): sum_c V_jc x_c >= D per group and window.
 
     Up to :data:`DIRECT_WINDOW_OVERLAP` windows per contact (e.g. daily
@@ -118,7 +118,8 @@ def downlink_rows(data: ModelData, v: Variables, window_s: float, step_s: float,
     binaries, which SCIP strengthens (coefficient tightening, cover cuts) and
     whose root LP solves fast; finer sliding windows get the compact
     running-total form of :func:`window_rows` (the same LP, fewer nonzeros).
-    ``cover`` adds the valid capacity-cover rows of :func:`capacity_cover_rows`.
+    ``cover`` adds the valid capacity-cover rows of :func:`capacity_cover_rows`
+    (on licences too with ``per_licence``).
     """
     direct = step_s * DIRECT_WINDOW_OVERLAP >= window_s
     volumes = window_volumes(data, window_s, step_s) if direct or cover else None
@@ -133,17 +134,19 @@ def downlink_rows(data: ModelData, v: Variables, window_s: float, step_s: float,
         atoms = overlap_atoms(data, points, data.rate_bps / MODEL_DATA_UNIT_BIT)
         rows = window_rows(v, atoms, first, last, groups, n_groups, rhs, name)
     if cover:
-        rows += capacity_cover_rows(data, v, volumes, groups, n_groups, rhs)
+        rows += capacity_cover_rows(data, v, volumes, groups, n_groups, rhs, per_licence=per_licence)
     return rows
 
 
 def capacity_cover_rows(data: ModelData, v: Variables, volumes: sp.csr_matrix, groups, n_groups: int,
-                        rhs: float) -> list[cp.Constraint]:
+                        rhs: float, *, per_licence: bool = False) -> list[cp.Constraint]:
     """Return sum_s min(V_gjs, D) y_s >= D and sum_p min(V_gjp, D) z_p >= D for every group g and window j.
 
     V_gjs is the volume station s (provider p) can give group g in window j.
     Valid for (8)/(9) because x_c <= y_s(c) <= z_p(s); with the fixed costs of
-    (2) they cut off LP points that buy a sliver of many stations.
+    (2) they cut off LP points that buy a sliver of many stations.  With
+    ``per_licence`` (groups are satellites, (9)) also sum_s min(V_kjs, D) w_sk >= D,
+    valid because x_c <= w_s(c)k(c) (7): it charges the LP the licences as well.
     """
     coo = sp.coo_matrix(volumes)
     n_windows = volumes.shape[0]
@@ -151,8 +154,12 @@ def capacity_cover_rows(data: ModelData, v: Variables, volumes: sp.csr_matrix, g
     per_station = sp.csr_matrix((coo.data, (row, data.station_of_contact[coo.col])),
                                 shape=(n_groups * n_windows, len(data.station_ids)))
     per_provider = per_station @ data.stations_of_provider.T
+    families = [(per_station, v.y), (per_provider, v.z)]
+    if per_licence:
+        families.append((sp.csr_matrix((coo.data, (row, data.pair_of_contact[coo.col])),
+                                       shape=(n_groups * n_windows, len(data.pair_station))), v.w))
     out = []
-    for matrix, var in ((per_station, v.y), (per_provider, v.z)):
+    for matrix, var in families:
         matrix = sp.csr_matrix(matrix)
         matrix.data = np.minimum(matrix.data, rhs)
         nonempty = np.diff(matrix.indptr) > 0
@@ -177,13 +184,18 @@ def min_constellation_downlink(data: ModelData, v: Variables, *, volume_bit: flo
                          volume_bit / MODEL_DATA_UNIT_BIT, "min_constellation_downlink", cover=cover)
 
 
+#: Add the licence-level cover rows to (9) under the cost objective (see :func:`capacity_cover_rows`).
+LICENCE_COVER = True
+
+
 def min_satellite_downlink(data: ModelData, v: Variables, *, volume_bit: float, window_s: float,
                            step_s: float, cover: bool = False) -> list[cp.Constraint]:
     """Eq. (9): sum_{c in C_k} r_c |[a_c, b_c] ∩ W_j| x_c >= D_min for every satellite k and window W_j."""
     if volume_bit <= 0:
         return []
     return downlink_rows(data, v, window_s, step_s, data.satellite_of_contact, len(data.satellite_ids),
-                         volume_bit / MODEL_DATA_UNIT_BIT, "min_satellite_downlink", cover=cover)
+                         volume_bit / MODEL_DATA_UNIT_BIT, "min_satellite_downlink", cover=cover,
+                         per_licence=cover and LICENCE_COVER)
 
 
 def max_monthly_cost(data: ModelData, v: Variables, *, usd: float) -> list[cp.Constraint]:

@@ -1,5 +1,5 @@
 """Solving with SCIP: options, one SCIP run, one model, decomposition, min max gap, diagnosis, entry points."""
-from gstk.solve.api import optimize, solve, solve_built
+from gstk.solve.api import cheapest_start, optimize, solve, solve_built
 from gstk.solve.decompose import solve_decomposed, use_decomposition
 from gstk.solve.diagnosis import (
     available_volume_bit,
@@ -21,6 +21,16 @@ from gstk.solve.diagnosis import (
     station_exclusion_reason,
     uncovered_stretches,
 )
+from gstk.solve.greedy import (
+    CoverProblem,
+    cover_contacts,
+    cover_problem,
+    drop_stations,
+    greedy_cover,
+    mission_cost_usd,
+    reverse_delete,
+    station_fixed_cost_usd,
+)
 from gstk.solve.milp import (
     MAX_DATA_SCIP_PARAMS,
     default_scip_params,
@@ -29,8 +39,10 @@ from gstk.solve.milp import (
     model_objective,
     model_size,
     problem_dict,
+    selection_of,
     set_start_values,
     solve_model,
+    start_from_selection,
     start_from_solution,
 )
 from gstk.solve.min_max_gap import solve_min_max_gap_exact
@@ -49,10 +61,13 @@ __all__ = [
     "SolverOptions", "TimeBudget", "SCIP_LIMIT_STATUSES", "status_from_scip", "status_message",
     "scip_parameters", "options_parameters", "ScipRun", "run_scip", "MAX_DATA_SCIP_PARAMS", "model_objective",
     "model_constraints", "gap_include_boundary", "model_size", "problem_dict", "solve_model",
-    "default_scip_params", "set_start_values", "start_from_solution", "use_decomposition", "solve_decomposed",
-    "solve_min_max_gap_exact", "diagnose", "describe", "necessary_condition_failures", "available_volume_bit",
-    "satellite_downlink_shortfalls", "constellation_downlink_shortfalls", "contact_count_shortfalls",
-    "missing_provider", "missing_station", "station_exclusion_reason", "provider_exclusion_reason",
-    "station_count_conflicts", "provider_count_conflicts", "uncovered_stretches", "monthly_cost_conflicts",
-    "conflicting_constraints", "is_feasible", "conflict_sentence", "solve", "solve_built", "optimize",
+    "default_scip_params", "set_start_values", "start_from_solution", "selection_of", "start_from_selection",
+    "CoverProblem", "cover_problem", "mission_cost_usd", "greedy_cover", "station_fixed_cost_usd",
+    "cover_contacts", "reverse_delete", "drop_stations", "cheapest_start", "use_decomposition",
+    "solve_decomposed", "solve_min_max_gap_exact", "diagnose", "describe", "necessary_condition_failures",
+    "available_volume_bit", "satellite_downlink_shortfalls", "constellation_downlink_shortfalls",
+    "contact_count_shortfalls", "missing_provider", "missing_station", "station_exclusion_reason",
+    "provider_exclusion_reason", "station_count_conflicts", "provider_count_conflicts", "uncovered_stretches",
+    "monthly_cost_conflicts", "conflicting_constraints", "is_feasible", "conflict_sentence", "solve",
+    "solve_built", "optimize",
 ]

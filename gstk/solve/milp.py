@@ -140,20 +140,17 @@ def _check_objective(model_value: float, recomputed: float, name: str) -> None:
                  "selection (rebuilt y, z, w or slack G)", name, model_value, recomputed)
 
 
-def start_from_solution(model, start_from: Solution | None) -> bool:
-    """Put the selection of ``start_from`` into the model's variables as a warm start.
+def selection_of(data: ModelData, solution: Solution | None) -> np.ndarray | None:
+    """Return the contacts of ``data`` that ``solution`` takes (by ``contact_id``), or None when it takes none."""
+    if solution is None or not solution.status.has_solution or solution.contacts.empty:
+        return None
+    x = np.isin(data.contacts["contact_id"].to_numpy(str), solution.contacts["contact_id"].to_numpy(str))
+    return x if x.any() else None
 
-    Contacts are matched by their stable ``contact_id``; y, z and w follow from x
-    by (5)-(7).  Returns False (and sets nothing) when no contact of the start
-    is in the model, e.g. an empty or infeasible start.
-    """
-    if start_from is None or not start_from.status.has_solution or start_from.contacts.empty:
-        return False
+
+def start_from_selection(model, x: np.ndarray) -> None:
+    """Put selection ``x`` (bool per contact) into the model's variables as a warm start; y, z, w follow by (5)-(7)."""
     data: ModelData = model.data
-    ids = data.contacts["contact_id"].to_numpy(str)
-    x = np.isin(ids, start_from.contacts["contact_id"].to_numpy(str))
-    if not x.any():
-        return False
     v = model.variables
     y = np.bincount(data.station_of_contact[x], minlength=len(data.station_ids)) > 0
     z = np.bincount(data.provider_of_station[y], minlength=len(data.provider_ids)) > 0
@@ -161,4 +158,17 @@ def start_from_solution(model, start_from: Solution | None) -> bool:
     for var, values in ((v.x, x), (v.y, y), (v.z, z), (v.w, w)):
         if var.size:
             var.value = values.astype(float)
+
+
+def start_from_solution(model, start_from: Solution | None) -> bool:
+    """Put the selection of ``start_from`` into the model's variables as a warm start.
+
+    Contacts are matched by their stable ``contact_id``.  Returns False (and sets
+    nothing) when no contact of the start is in the model, e.g. an empty or
+    infeasible start.
+    """
+    x = selection_of(model.data, start_from)
+    if x is None:
+        return False
+    start_from_selection(model, x)
     return True
