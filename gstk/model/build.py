@@ -221,7 +221,11 @@ def restrict_to_providers(data: ModelData, providers: Iterable[str]) -> ModelDat
     Used to decompose (14) over provider sets.
     """
     wanted = [data.provider_ids.index(p) for p in providers]
-    keep = np.isin(data.provider_of_station[data.station_of_contact], wanted)
+    return restrict_to_contacts(data, np.isin(data.provider_of_station[data.station_of_contact], wanted))
+
+
+def restrict_to_contacts(data: ModelData, keep: np.ndarray) -> ModelData:
+    """Return ``data`` keeping only the contacts where ``keep`` is True (index sets unchanged)."""
     idx = np.flatnonzero(keep)
     per_contact = ("aos_s", "los_s", "duration_s", "satellite_of_contact", "station_of_contact", "pair_of_contact",
                    "rate_bps", "volume_bit", "contact_cost_usd")

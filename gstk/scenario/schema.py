@@ -43,8 +43,11 @@ ELEMENT_KEYS = ("id", "name", "altitude_km", "semi_major_axis_km", "inclination_
 STATION_PRICE_KEYS = ("setup_cost_usd", "monthly_cost_usd", "licence_cost_usd", "pass_cost_usd",
                       "minute_cost_usd", "rate_bps", "antennas")
 PROVIDER_PRICE_KEYS = ("integration_cost_usd", *STATION_PRICE_KEYS)
+#: Largest finite float: an integer beyond it cannot be converted to one.
+_FLOAT_MAX = float(np.finfo(np.float64).max)
 SOLVER_KEYS = {"time_limit_s": "number", "rel_gap": "number", "threads": "integer", "seed": "integer",
-               "scip_params": "mapping", "warm_start": "boolean"}
+               "scip_params": "mapping", "warm_start": "boolean",
+               "greedy_start": "boolean"}
 
 
 # --------------------------------------------------------------------------- checks (one line each)
@@ -55,26 +58,38 @@ def key_error(where: str, message: str) -> ScenarioError:
 
 def check_number(value: Any, where: str, *, minimum: float | None = None, positive: bool = False,
                  integer: bool = False) -> Any:
-    """Return ``value`` as a number (int when ``integer``); raise naming ``where`` if it is not one or out of range."""
+    """Return ``value`` as a number (int when ``integer``); raise naming ``where`` if it is not one or out of range.
+
+    Non-finite numbers (JSON ``Infinity``/``NaN``, YAML ``.inf``/``.nan``) and integers beyond the
+    float range are rejected: every number gstk reads is finite.
+    """
     kind = "an integer" if integer else "a number"
     if isinstance(value, (np.integer, np.floating)):
         value = value.item()
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if ok and (isinstance(value, float) and not math.isfinite(value) or abs(value) > _FLOAT_MAX):
+        raise key_error(where, f"expected a finite {kind[kind.index(' ') + 1:]}, got {brief(value)}")
     if ok and integer and isinstance(value, float):
         ok = value.is_integer()
-    if not ok or (isinstance(value, float) and math.isnan(value)):
-        raise key_error(where, f"expected {kind}, got {value!r}")
+    if not ok:
+        raise key_error(where, f"expected {kind}, got {brief(value)}")
     if positive and not value > 0:
-        raise key_error(where, f"expected {kind} > 0, got {value!r}")
+        raise key_error(where, f"expected {kind} > 0, got {brief(value)}")
     if minimum is not None and value < minimum:
-        raise key_error(where, f"expected {kind} >= {minimum:g}, got {value!r}")
+        raise key_error(where, f"expected {kind} >= {minimum:g}, got {brief(value)}")
     return int(value) if integer else value
+
+
+def brief(value: Any, width: int = 60) -> str:
+    """Return ``repr(value)``, shortened to about ``width`` characters for one-line messages."""
+    text = repr(value)
+    return text if len(text) <= width else f"{text[:width - 15]}...{text[-10:]} ({len(text)} characters)"
 
 
 def check_string(value: Any, where: str) -> str:
     """Return ``value`` if it is a non-empty string; raise naming ``where`` otherwise."""
     if not isinstance(value, str) or not value:
-        raise key_error(where, f"expected a non-empty string, got {value!r}")
+        raise key_error(where, f"expected a non-empty string, got {brief(value)}")
     return value
 
 
@@ -82,13 +97,13 @@ def _strings(value: Any, where: str) -> list[str]:
     """A string or a list of strings -> list of strings."""
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list):
-        raise key_error(where, f"expected a string or a list of strings, got {value!r}")
+        raise key_error(where, f"expected a string or a list of strings, got {brief(value)}")
     return [check_string(v, f"{where}[{i}]") for i, v in enumerate(items)]
 
 
 def _pair(value: Any, where: str) -> list[float]:
     if not (isinstance(value, (list, tuple)) and len(value) == 2):
-        raise key_error(where, f"expected [low, high], got {value!r}")
+        raise key_error(where, f"expected [low, high], got {brief(value)}")
     low, high = (check_number(v, f"{where}[{i}]") for i, v in enumerate(value))
     if low > high:
         raise key_error(where, f"low {low!r} is above high {high!r}")
@@ -99,7 +114,7 @@ def check_mapping(value: Any, where: str, allowed: tuple[str, ...] | None = None
                   required: tuple[str, ...] = ()) -> dict[str, Any]:
     """Return ``value`` as a dict; raise on unknown keys (when ``allowed`` is given) or a missing required key."""
     if not isinstance(value, Mapping):
-        raise key_error(where, f"expected a mapping, got {value!r}")
+        raise key_error(where, f"expected a mapping, got {brief(value)}")
     if allowed is not None:
         unknown = [k for k in value if k not in allowed]
         if unknown:
@@ -146,7 +161,7 @@ def parse_spec(entry: Any, where: str, *, objective: bool) -> Spec:
     cls = SPEC_TYPES.get(name) if isinstance(name, str) else None
     if cls is None:
         raise key_error(f"{where}.type",
-                        f"unknown spec type {name!r}; expected one of {', '.join(sorted(SPEC_TYPES))}")
+                        f"unknown spec type {brief(name)}; expected one of {', '.join(sorted(SPEC_TYPES))}")
     if (cls.kind == "objective") != objective:
         want = "an objective (MinMissionCost, MaxMissionData, MinMaxGap)" if objective else "a constraint or prefilter"
         raise key_error(f"{where}.type", f"{name} is not {want}")
@@ -162,12 +177,14 @@ def parse_spec(entry: Any, where: str, *, objective: bool) -> Spec:
 
 
 def _typed(value: Any, annotation: str, where: str) -> Any:
-    if annotation == "float":
-        return check_number(value, where) if value != "inf" else math.inf
+    if annotation == "float":  # "inf" (or YAML .inf) where a parameter may be unlimited; the spec decides
+        if value == "inf" or (isinstance(value, float) and math.isinf(value)):
+            return math.inf if value == "inf" else value
+        return check_number(value, where)
     if annotation in ("int", "int | None"):
         return None if value is None and "None" in annotation else check_number(value, where, integer=True)
     if annotation == "bool" and not isinstance(value, bool):
-        raise key_error(where, f"expected true or false, got {value!r}")
+        raise key_error(where, f"expected true or false, got {brief(value)}")
     if annotation == "str":
         return check_string(value, where)
     if annotation.startswith("tuple"):
@@ -185,10 +202,19 @@ def parse_window(value: Any) -> dict[str, Any]:
         start = pd.Timestamp(start)
     try:
         start = utc(check_string(start, f"{where}.start") if not isinstance(start, pd.Timestamp) else start)
+        start.as_unit("ns")  # contact times are nanoseconds: 1677-09-21 to 2262-04-11
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        raise key_error(f"{where}.start", f"expected a time between {pd.Timestamp.min:%Y-%m-%d} and "
+                        f"{pd.Timestamp.max:%Y-%m-%d}, got {brief(start)}") from None
     except (ValueError, TypeError):
         raise key_error(f"{where}.start",
-                        f"expected an ISO-8601 time such as '2025-03-11T00:00:00Z', got {start!r}") from None
+                        f"expected an ISO-8601 time such as '2025-03-11T00:00:00Z', got {brief(start)}") from None
     out = {"start": start, "days": check_number(entry["days"], f"{where}.days", positive=True)}
+    room_days = (pd.Timestamp.max.tz_localize("UTC") - start).total_seconds() / SECONDS_PER_DAY
+    if out["days"] > room_days:
+        raise key_error(f"{where}.days", f"a window of {out['days']:g} days from {start:%Y-%m-%d} ends after "
+                        f"{pd.Timestamp.max:%Y-%m-%d}, the last time a timestamp holds; expected at most "
+                        f"{math.floor(room_days):,} days")
     if entry.get("step_s") is not None:
         out["step_s"] = check_number(entry["step_s"], f"{where}.step_s", positive=True)
     return out
@@ -209,12 +235,12 @@ def parse_satellite_source(value: Any, base_dir: Path) -> dict[str, Any]:
         out[kind] = check_string(entry[kind], f"{where}.{kind}")
     elif kind == "demo":
         if entry["demo"] is not True:
-            raise key_error(f"{where}.demo", f"expected true, got {entry['demo']!r}")
+            raise key_error(f"{where}.demo", f"expected true, got {brief(entry['demo'])}")
         out["demo"] = True
     else:
         items = entry["elements"]
         if not isinstance(items, list) or not items:
-            raise key_error(f"{where}.elements", f"expected a non-empty list of element mappings, got {items!r}")
+            raise key_error(f"{where}.elements", f"expected a non-empty list of element mappings, got {brief(items)}")
         out["elements"] = [_element(e, f"{where}.elements[{i}]") for i, e in enumerate(items)]
     if "select" in entry:
         out["select"] = _select(entry["select"], f"{where}.select")
@@ -259,7 +285,7 @@ def _sample(value: Any, where: str) -> dict[str, Any]:
            "seed": check_number(entry["seed"], f"{where}.seed", integer=True, minimum=0),
            "rule": entry.get("rule", "exclude-megaconstellations")}
     if out["rule"] not in SAMPLING_RULES:
-        raise key_error(f"{where}.rule", f"expected one of {', '.join(SAMPLING_RULES)}, got {out['rule']!r}")
+        raise key_error(f"{where}.rule", f"expected one of {', '.join(SAMPLING_RULES)}, got {brief(out['rule'])}")
     band = entry.get("altitude_km", list(PAPER_ALTITUDE_KM))
     out["altitude_km"] = None if band is None else _pair(band, f"{where}.altitude_km")
     return out
@@ -338,7 +364,7 @@ def _solver_value(key: str, value: Any, where: str) -> Any:
         return _scip_params(value, where)
     if kind == "boolean":
         if not isinstance(value, bool):
-            raise key_error(where, f"expected true or false, got {value!r}")
+            raise key_error(where, f"expected true or false, got {brief(value)}")
         return value
     return check_number(value, where, integer=kind == "integer", minimum=0)
 
@@ -349,7 +375,7 @@ def _scip_params(value: Any, where: str) -> dict[str, Any]:
     for name, v in params.items():
         check_string(name, f"{where} key")
         if not isinstance(v, (bool, int, float, str)):
-            raise key_error(f"{where}.{name}", f"expected a number, boolean or string, got {v!r}")
+            raise key_error(f"{where}.{name}", f"expected a number, boolean or string, got {brief(v)}")
     return params
 
 

@@ -28,6 +28,7 @@ from gstk.solve.greedy import (
     drop_stations,
     greedy_cover,
     mission_cost_usd,
+    polished,
     reverse_delete,
     station_fixed_cost_usd,
 )
@@ -69,5 +70,5 @@ __all__ = [
     "contact_count_shortfalls", "missing_provider", "missing_station", "station_exclusion_reason",
     "provider_exclusion_reason", "station_count_conflicts", "provider_count_conflicts", "uncovered_stretches",
     "monthly_cost_conflicts", "conflicting_constraints", "is_feasible", "conflict_sentence", "solve",
-    "solve_built", "optimize",
+    "solve_built", "optimize", "polished",
 ]

@@ -21,7 +21,7 @@ from gstk.problem.definition import Problem
 from gstk.solution.result import Solution, Status
 from gstk.solve.decompose import solve_decomposed, use_decomposition
 from gstk.solve.diagnosis import diagnose as explain
-from gstk.solve.greedy import cover_problem, greedy_cover, mission_cost_usd
+from gstk.solve.greedy import cover_problem, greedy_cover, mission_cost_usd, polished
 from gstk.solve.milp import selection_of, solve_model, start_from_selection
 from gstk.solve.min_max_gap import solve_min_max_gap_exact
 from gstk.solve.options import SolverOptions, TimeBudget
@@ -62,20 +62,28 @@ def solve_built(model, options: SolverOptions, budget: TimeBudget) -> Solution:
     return solve_model(model, options, budget)
 
 
-def cheapest_start(data: ModelData, problem: Problem, start_from: Solution | None, *,
-                   greedy: bool = True) -> np.ndarray | None:
-    """Return the start selection of a solve: ``start_from``'s, or the greedy cover's when that is cheaper."""
+def cheapest_start(data: ModelData, problem: Problem, start_from: Solution | None, options: SolverOptions,
+                   budget: TimeBudget) -> np.ndarray | None:
+    """Return the start selection of a solve: ``start_from``'s, or the greedy cover's when that is cheaper.
+
+    With a time limit the cheaper start is then polished by SCIP on its own stations
+    (:func:`gstk.solve.greedy.polished`) within a share of what the budget has left.
+    """
     given = selection_of(data, start_from)
-    cover = cover_problem(data, problem.objective, problem.constraints) if greedy else None
-    built = greedy_cover(cover) if cover is not None else None
-    if built is None or (given is not None and mission_cost_usd(data, given) <= mission_cost_usd(data, built)):
+    cover = cover_problem(data, problem.objective, problem.constraints) if options.greedy_start else None
+    if cover is None:
         return given
-    return built
+    built = greedy_cover(cover)
+    start = given if built is None or (given is not None and mission_cost_usd(data, given) <= mission_cost_usd(
+        data, built)) else built
+    if start is None or budget.limit_s is None:
+        return start
+    return polished(data, problem.objective, problem.constraints, start, options, budget)
 
 
 def optimize(contacts: pd.DataFrame, problem: Problem, *, start=None, end=None, diagnose: bool = True,
-             decompose: Any = "auto", start_from: Solution | None = None, greedy_start: bool = True,
-             options: SolverOptions | None = None, **solver_options: Any) -> Solution:
+             decompose: Any = "auto", start_from: Solution | None = None, options: SolverOptions | None = None,
+             **solver_options: Any) -> Solution:
     """Build and solve ``problem`` on ``contacts``; explain an infeasible result in ``message``.
 
     ``ModelData.from_problem`` + ``build_model`` + :func:`solve`.  Max data (3)
@@ -87,8 +95,8 @@ def optimize(contacts: pd.DataFrame, problem: Problem, *, start=None, end=None, 
     solution (of this problem or a restricted one) handed to SCIP as a warm
     start (by ``contact_id``; ignored by the provider-set searches).  Min cost (2)
     under the downlink floor (9) also gets the constructive cover of
-    :mod:`gstk.solve.greedy` as a start (``greedy_start``), the cheaper of the
-    two when both exist.  When the
+    :mod:`gstk.solve.greedy` as a start (option ``greedy_start``), the cheaper of
+    the two, polished on its own stations within a share of the time limit.  When the
     result is INFEASIBLE and ``diagnose`` is True,
     :func:`gstk.solve.diagnosis.diagnose` names the conflicting constraints in
     ``solution.message``, within what is left of ``time_limit_s``.
@@ -107,7 +115,7 @@ def optimize(contacts: pd.DataFrame, problem: Problem, *, start=None, end=None, 
     else:
         model = build_model(data, problem.objective, problem.constraints)
         if options.warm_start:
-            start = cheapest_start(data, problem, start_from, greedy=greedy_start)
+            start = cheapest_start(data, problem, start_from, options, budget)
             if start is not None:
                 start_from_selection(model, start)
         solution = solve_built(model, options, budget)

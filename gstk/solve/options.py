@@ -43,6 +43,9 @@ class SolverOptions:
         Extra SCIP parameters by name (``{"limits/nodes": 1000}``); they override the rest.
     warm_start : bool
         Hand SCIP a start solution when one is known.
+    greedy_start : bool
+        For min cost (2) under the downlink floor (9), build a start with the greedy cover of
+        :mod:`gstk.solve.greedy` (and, with a time limit, polish it on its own stations).
 
     Examples
     --------
@@ -63,6 +66,7 @@ class SolverOptions:
     seed: int = 0
     scip_params: Mapping[str, Any] = field(default_factory=dict)
     warm_start: bool = True
+    greedy_start: bool = True
 
     def __post_init__(self) -> None:
         t = self.time_limit_s
@@ -77,8 +81,9 @@ class SolverOptions:
         if not isinstance(self.scip_params, Mapping):
             raise GstkError(f"scip_params must be a mapping of SCIP parameter names to values, "
                             f"got {type(self.scip_params).__name__}")
-        if not isinstance(self.warm_start, (bool, np.bool_)):
-            raise GstkError(f"warm_start must be True or False, got {self.warm_start!r}")
+        for name in ("warm_start", "greedy_start"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise GstkError(f"{name} must be True or False, got {getattr(self, name)!r}")
         object.__setattr__(self, "scip_params", MappingProxyType(dict(self.scip_params)))
 
     @classmethod
@@ -100,7 +105,8 @@ class SolverOptions:
         """Return the options as plain JSON-ready values (the ``solver`` section of a scenario file)."""
         return {"time_limit_s": None if self.time_limit_s is None else float(self.time_limit_s),
                 "rel_gap": None if self.rel_gap is None else float(self.rel_gap), "threads": int(self.threads),
-                "seed": int(self.seed), "scip_params": dict(self.scip_params), "warm_start": bool(self.warm_start)}
+                "seed": int(self.seed), "scip_params": dict(self.scip_params), "warm_start": bool(self.warm_start),
+                "greedy_start": bool(self.greedy_start)}
 
 
 class TimeBudget:

@@ -97,6 +97,7 @@ class StudySettings:
     time_limit_s: float | None = 60.0
     rel_gap: float | None = 0.02
     scip_params: tuple[tuple[str, Any], ...] = FAST_SEPARATION
+    greedy_start: bool = True
 
     def __post_init__(self):
         object.__setattr__(self, "altitude_km", tuple(float(a) for a in self.altitude_km))
@@ -130,7 +131,7 @@ class StudySettings:
     def solver_options(self) -> SolverOptions:
         """Return the options every solve of the study gets (one SCIP thread)."""
         return SolverOptions(time_limit_s=self.time_limit_s, rel_gap=self.rel_gap, threads=1,
-                             scip_params=dict(self.scip_params))
+                             scip_params=dict(self.scip_params), greedy_start=self.greedy_start)
 
 
 #: Settings that change the contacts of a unit (the cache key of contact files).
