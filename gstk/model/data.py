@@ -93,6 +93,13 @@ class ModelData:
         """C^lic_s of each licence pair (s, k)."""
         return self.licence_cost_usd[self.pair_station]
 
+    def used_by(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return (y, z, w): the stations, providers and licence pairs selection ``x`` uses, by (5)-(7)."""
+        y = np.bincount(self.station_of_contact[x], minlength=len(self.station_ids)) > 0
+        z = np.bincount(self.provider_of_station[y], minlength=len(self.provider_ids)) > 0
+        w = np.bincount(self.pair_of_contact[x], minlength=len(self.pair_station)) > 0
+        return y, z, w
+
     @property
     def contacts_at_station(self) -> sp.csr_matrix:
         return _incidence(self.station_of_contact, len(self.station_ids))

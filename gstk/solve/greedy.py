@@ -35,6 +35,7 @@ import scipy.sparse as sp
 from gstk.model.build import build_model, restrict_to_contacts
 from gstk.model.constraints import window_volumes
 from gstk.model.data import ModelData
+from gstk.problem.costs import mission_cost_breakdown_usd
 from gstk.problem.specs import (
     MinMissionCost,
     MinSatelliteDownlink,
@@ -86,13 +87,13 @@ def cover_problem(data: ModelData, objective: Spec, constraints) -> CoverProblem
 
 
 def mission_cost_usd(data: ModelData, x: np.ndarray) -> float:
-    """Return the cost (2) of selection ``x``: integration, setup and monthly fees, licences, contacts."""
-    y = np.bincount(data.station_of_contact[x], minlength=len(data.station_ids)) > 0
-    z = np.bincount(data.provider_of_station[y], minlength=len(data.provider_ids)) > 0
-    w = np.bincount(data.pair_of_contact[x], minlength=len(data.pair_station)) > 0
-    return float(data.integration_cost_usd[z].sum()
-                 + (data.setup_cost_usd[y] + data.mission_months * data.monthly_cost_usd[y]).sum()
-                 + data.pair_licence_cost_usd[w].sum() + data.surrogate_scale * data.contact_cost_usd[x].sum())
+    """Return the cost (2) of selection ``x`` (the one cost function of :mod:`gstk.problem.costs`)."""
+    y, z, w = data.used_by(x)
+    return mission_cost_breakdown_usd(
+        integration_cost_usd=data.integration_cost_usd, providers_used=z, setup_cost_usd=data.setup_cost_usd,
+        monthly_cost_usd=data.monthly_cost_usd, stations_used=y, licence_cost_usd_per_pair=data.pair_licence_cost_usd,
+        pairs_used=w, contact_cost=data.contact_cost_usd, contacts_taken=x, mission_duration_s=data.mission_duration_s,
+        sim_duration_s=data.sim_duration_s)["total"]
 
 
 def greedy_cover(problem: CoverProblem, *, drop_rounds: int = 3) -> np.ndarray | None:

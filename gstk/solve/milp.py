@@ -152,9 +152,7 @@ def start_from_selection(model, x: np.ndarray) -> None:
     """Put selection ``x`` (bool per contact) into the model's variables as a warm start; y, z, w follow by (5)-(7)."""
     data: ModelData = model.data
     v = model.variables
-    y = np.bincount(data.station_of_contact[x], minlength=len(data.station_ids)) > 0
-    z = np.bincount(data.provider_of_station[y], minlength=len(data.provider_ids)) > 0
-    w = np.bincount(data.pair_of_contact[x], minlength=len(data.pair_station)) > 0
+    y, z, w = data.used_by(x)
     for var, values in ((v.x, x), (v.y, y), (v.z, z), (v.w, w)):
         if var.size:
             var.value = values.astype(float)

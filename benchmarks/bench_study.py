@@ -1,0 +1,88 @@
+"""Benchmark the study's min-cost networks: SCIP alone against the greedy start, in one run.
+
+For a few trials of the study (``StudySettings()`` with the full run's 20 s limit:
+7 days, 250 GB per satellite in every 24 h window stepped hourly, exclusions,
+d_min 180 s, Operational + Decommissioned stations, 2 % gap), solves every
+one-provider network and the unrestricted one (``compare_networks(sizes=(1,))``)
+twice: with ``greedy_start=False`` (the previous default: SCIP from the best
+one-provider network only) and with the greedy cover polished on its stations
+(``gstk.solve.greedy``, the new default).  Prints, per size and network kind,
+the median cost, the share proven within the gap, the median gap and time, the
+ratio of the two formulations' costs, and each trial's wall time.  Every
+reported network passes ``gstk.verify`` (``study_optimum``).
+
+    python benchmarks/bench_study.py                      # trials 0-1, 5 and 10 satellites
+    python benchmarks/bench_study.py --trials 3 --sizes 10 --problems min_cost max_data
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+import pandas as pd
+
+from gstk.study.comparison import compare_networks
+from gstk.study.settings import StudySettings
+from gstk.study.trials import trial_instance
+
+
+def run(trials: int, sizes: list[int], problems: list[str], seed: int, time_limit_s: float) -> pd.DataFrame:
+    """Return one row per (variant, problem, size, trial, network) with status, gap, cost and time."""
+    rows = []
+    for n in sizes:
+        for t in range(trials):
+            instance = trial_instance(None, n, t, seed=seed, settings=StudySettings())
+            for variant, greedy in (("scip", False), ("greedy+scip", True)):
+                settings = StudySettings(time_limit_s=time_limit_s, greedy_start=greedy)
+                for kind in problems:
+                    started = time.perf_counter()
+                    table = compare_networks(instance, kind, settings, sizes=(1,))
+                    wall = time.perf_counter() - started
+                    table["variant"], table["unit_wall_s"] = variant, wall
+                    rows.append(table)
+                    print(f"n={n} trial={t} {kind:8s} {variant:12s}: {len(table)} networks in {wall:6.1f} s",
+                          flush=True)
+    return pd.concat(rows, ignore_index=True)
+
+
+def summary(results: pd.DataFrame) -> pd.DataFrame:
+    """Return medians and proven shares per variant, problem, size and network kind."""
+    results = results.assign(proven=results["status"].eq("OPTIMAL"), kind=results["network"])
+    return results.groupby(["problem", "n_satellites", "kind", "variant"]).agg(
+        networks=("status", "size"), proven=("proven", "mean"), median_gap=("gap", "median"),
+        median_cost_usd=("cost_total_usd", "median"), median_solve_s=("solve_time_s", "median"),
+    ).round(3)
+
+
+def cost_ratios(results: pd.DataFrame) -> pd.DataFrame:
+    """Return, per problem, size and network kind, the median cost ratio greedy+scip / scip."""
+    key = ["problem", "n_satellites", "trial", "allowed"]
+    wide = results.pivot_table(index=key + ["network"], columns="variant", values="cost_total_usd").dropna()
+    wide["ratio"] = wide["greedy+scip"] / wide["scip"]
+    return wide.groupby(level=["problem", "n_satellites", "network"])["ratio"].agg(["median", "min", "max"]).round(3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trials", type=int, default=2)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5, 10])
+    parser.add_argument("--problems", nargs="+", default=["min_cost"], choices=["min_cost", "max_data"])
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--time-limit", type=float, default=20.0, help="per solve, s (the full run's 20 s)")
+    parser.add_argument("--out", default=None, help="also write the per-network rows as CSV")
+    args = parser.parse_args()
+    results = run(args.trials, args.sizes, args.problems, args.seed, args.time_limit)
+    if args.out:
+        results.to_csv(args.out, index=False)
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print("\nper network kind (proven = OPTIMAL within the 2 % gap):")
+        print(summary(results))
+        print("\ncost ratio greedy+scip / scip (same network, same trial):")
+        print(cost_ratios(results))
+        walls = results.groupby(["problem", "n_satellites", "trial", "variant"])["unit_wall_s"].first()
+        print("\nunit wall time, s (one-provider networks + the unrestricted one):")
+        print(walls.unstack("variant").round(1))
+
+
+if __name__ == "__main__":
+    main()
