@@ -4,9 +4,9 @@ For a few trials of the study (``StudySettings()`` with the full run's 20 s limi
 7 days, 250 GB per satellite in every 24 h window stepped hourly, exclusions,
 d_min 180 s, Operational + Decommissioned stations, 2 % gap), solves every
 one-provider network and the unrestricted one (``compare_networks(sizes=(1,))``)
-twice: with ``greedy_start=False`` (the previous default: SCIP from the best
-one-provider network only) and with the greedy cover polished on its stations
-(``gstk.solve.greedy``, the new default).  Prints, per size and network kind,
+twice: with ``greedy_start=False`` (the default: SCIP from the best one-provider
+network only) and with the greedy cover polished on its stations
+(``gstk.solve.greedy``, ``greedy_start=True``).  Prints, per size and network kind,
 the median cost, the share proven within the gap, the median gap and time, the
 ratio of the two formulations' costs, and each trial's wall time.  Every
 reported network passes ``gstk.verify`` (``study_optimum``).

@@ -97,7 +97,7 @@ class StudySettings:
     time_limit_s: float | None = 60.0
     rel_gap: float | None = 0.02
     scip_params: tuple[tuple[str, Any], ...] = FAST_SEPARATION
-    greedy_start: bool = True
+    greedy_start: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "altitude_km", tuple(float(a) for a in self.altitude_km))
