@@ -44,7 +44,6 @@ from gstk.solve.milp import (
     set_start_values,
     solve_model,
     start_from_selection,
-    start_from_solution,
 )
 from gstk.solve.min_max_gap import solve_min_max_gap_exact
 from gstk.solve.options import SolverOptions, TimeBudget
@@ -62,7 +61,7 @@ __all__ = [
     "SolverOptions", "TimeBudget", "SCIP_LIMIT_STATUSES", "status_from_scip", "status_message",
     "scip_parameters", "options_parameters", "ScipRun", "run_scip", "MAX_DATA_SCIP_PARAMS", "model_objective",
     "model_constraints", "gap_include_boundary", "model_size", "problem_dict", "solve_model",
-    "default_scip_params", "set_start_values", "start_from_solution", "selection_of", "start_from_selection",
+    "default_scip_params", "set_start_values", "selection_of", "start_from_selection",
     "CoverProblem", "cover_problem", "mission_cost_usd", "greedy_cover", "station_fixed_cost_usd",
     "cover_contacts", "reverse_delete", "drop_stations", "cheapest_start", "use_decomposition",
     "solve_decomposed", "solve_min_max_gap_exact", "diagnose", "describe", "necessary_condition_failures",

@@ -156,17 +156,3 @@ def start_from_selection(model, x: np.ndarray) -> None:
     for var, values in ((v.x, x), (v.y, y), (v.z, z), (v.w, w)):
         if var.size:
             var.value = values.astype(float)
-
-
-def start_from_solution(model, start_from: Solution | None) -> bool:
-    """Put the selection of ``start_from`` into the model's variables as a warm start.
-
-    Contacts are matched by their stable ``contact_id``.  Returns False (and sets
-    nothing) when no contact of the start is in the model, e.g. an empty or
-    infeasible start.
-    """
-    x = selection_of(model.data, start_from)
-    if x is None:
-        return False
-    start_from_selection(model, x)
-    return True
