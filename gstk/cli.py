@@ -3,23 +3,31 @@
 ``gstk demo`` runs the README's main job offline on the embedded data; the
 other subcommands work on a scenario file (see the README, *Scenario files*);
 ``gstk study-trial`` writes one study trial as such a file.
-Errors (bad scenario, missing file) print one line ``gstk: error: ...`` to
-stderr and exit with status 2; ``solve`` exits 1 when the solve ends without a
-solution and ``verify`` exits 1 when it finds violations.
+Errors (bad scenario, missing file, invalid contacts or solution file, bad
+option) print one line ``gstk: error: ...`` to stderr and exit with status 2;
+``solve`` exits 1 when the solve ends without a solution and ``verify`` exits 1
+when it finds violations.  Warnings print as one line ``gstk: warning: ...``.
+A closed stdout (``gstk verify ... | head``) ends the command quietly with 141.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
+import math
+import os
 import sys
 import time
+import warnings
 from importlib import metadata
 from pathlib import Path
 from typing import Sequence
 
-from gstk.errors import GstkError
+from gstk.errors import GstkError, GstkWarning
 
-#: Exit codes.
-EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+#: Exit codes; 141 (128 + SIGPIPE, what a shell reports for a writer killed by a closed pipe) when the
+#: reader of stdout went away (``gstk verify ... | head``), without an error line.
+EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_PIPE_CLOSED = 0, 1, 2, 141
 DEMO_SCENARIO = "example_scenario.json"
 
 
@@ -34,13 +42,55 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     try:
-        return args.run(args)
+        with _one_line_warnings():
+            status = args.run(args)
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return status
+    except BrokenPipeError:  # `gstk verify ... | head`: the reader has what it wanted
+        return _stdout_closed()
     except (GstkError, OSError) as exc:
         print(f"gstk: error: {one_line(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("gstk: interrupted", file=sys.stderr)
         return 130
+
+
+@contextlib.contextmanager
+def _one_line_warnings():
+    """Print every warning, and every gstk log record of level WARNING, as one ``gstk: warning: ...`` line.
+
+    gstk's own warnings are always shown (also under a filter that would raise them), without Python's
+    ``file:line`` and source line.
+    """
+    def show(message, category, filename, lineno, file=None, line=None):
+        label = "" if issubclass(category, GstkWarning) else f"{category.__name__}: "
+        print(f"gstk: warning: {label}{one_line(message) if isinstance(message, Warning) else message}",
+              file=sys.stderr)
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("gstk: warning: %(message)s"))
+    logger = logging.getLogger("gstk")
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", GstkWarning)
+        warnings.showwarning = show
+        logger.addHandler(handler)
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
+
+
+def _stdout_closed() -> int:
+    """Return the exit status of a command whose reader closed stdout; silence the final flush."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # stdout is no file (a test's capture): nothing to flush
+        pass
+    return EXIT_PIPE_CLOSED
 
 
 def one_line(exc: BaseException) -> str:
@@ -52,7 +102,7 @@ def one_line(exc: BaseException) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``gstk`` and its subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gstk", description="Ground-station selection for LEO satellites: contact windows, "
         "integer programs on SCIP, verified solutions.")
     parser.add_argument("--version", action="version", version=f"gstk {metadata.version('gstk')}")
@@ -119,20 +169,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive_float(text: str) -> float:
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line ``gstk: error: ...`` (exit status 2)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_ERROR, f"gstk: error: {self.prog}: {' '.join(message.split())}; see {self.prog} --help\n")
+
+
+def _finite_float(text: str, *, positive: bool) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    if not (value > 0 if positive else value >= 0):
+        raise argparse.ArgumentTypeError(f"expected a number {'>' if positive else '>='} 0, got {text!r}")
     return value
+
+
+def _positive_float(text: str) -> float:
+    return _finite_float(text, positive=True)
+
+
+def _nonnegative_float(text: str) -> float:
+    return _finite_float(text, positive=False)
 
 
 def _solver_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--time-limit", type=_positive_float, dest="time_limit_s", metavar="S",
                    help="solver time limit, seconds (overrides the scenario's solver.time_limit_s)")
-    p.add_argument("--rel-gap", type=float, dest="rel_gap", metavar="G", help="relative MIP gap to stop at")
+    p.add_argument("--rel-gap", type=_nonnegative_float, dest="rel_gap", metavar="G",
+                   help="relative MIP gap to stop at")
     p.add_argument("--threads", type=int, metavar="N", help="solver threads")
 
 
@@ -256,8 +324,9 @@ def run_study_trial(args: argparse.Namespace) -> int:
 def _contacts(scenario, args: argparse.Namespace):
     from gstk.contacts.files import read_contacts_csv
 
-    if args.contacts:
-        return read_contacts_csv(args.contacts, start=scenario.start, end=scenario.end)
+    if args.contacts:  # checked against the scenario: window, satellite and station ids
+        return read_contacts_csv(args.contacts, start=scenario.start, end=scenario.end,
+                                 satellite_ids=scenario.satellites().satellite_id, stations=scenario.stations())
     return scenario.contacts(progress=args.progress)
 
 
@@ -276,8 +345,8 @@ def _read_solution(path: str):
         raise GstkError(f"no such solution file {path!r}")
     try:
         return Solution.from_json(Path(path))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise GstkError(f"{path}: not a gstk solution JSON ({one_line(exc)})") from None
+    except (ValueError, KeyError, TypeError) as exc:  # SolutionFileError names the key
+        raise GstkError(f"{path}: not a gstk solution JSON: {one_line(exc)}") from None
 
 
 def _writable(path: str) -> Path:

@@ -55,5 +55,28 @@ class SolveError(GstkError):
     """Raised by ``Solution.raise_for_status`` when a solve did not succeed."""
 
 
+class ContactsFileError(ScenarioError):
+    """A contacts CSV is invalid; ``line_number`` is 1-based in the file (the header is line 1)."""
+
+    def __init__(self, message: str, line_number: int | None = None):
+        super().__init__(message)
+        self.line_number = line_number
+
+
+class SolutionFileError(SolveError):
+    """A solution JSON does not follow the schema :meth:`gstk.Solution.to_json` writes; ``key`` is the key path."""
+
+    def __init__(self, message: str, key: str | None = None):
+        super().__init__(message)
+        self.key = key
+
+
 class DecayedSatelliteWarning(GstkWarning):
     """SGP4 reported an error (e.g. decay) for a satellite; it was skipped from then on."""
+
+
+class ElementAgeWarning(GstkWarning):
+    """A window reaches further from the element sets' epochs than SGP4 supports.
+
+    The threshold is :data:`gstk.orbits.validity.MAX_ELEMENT_AGE_DAYS`.
+    """

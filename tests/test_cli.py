@@ -162,3 +162,144 @@ def test_infeasible_solve_exits_1_with_the_diagnosis(tmp_path, capsys):
     assert json.loads(out_path.read_text())["status"] == "INFEASIBLE"
     assert main(["verify", str(path), str(out_path)]) == 1
     assert "no solution to verify" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- issue 15: trust nothing that comes in
+SOLUTION_CORRUPTIONS = [  # (name, edit of the solution record, key the one-line error names)
+    ("missing contacts", lambda r: r.pop("contacts"), "solution.contacts: missing"),
+    ("contacts is text", lambda r: r.update(contacts="abc"), "solution.contacts: expected a list of contact records"),
+    ("contacts is a mapping", lambda r: r.update(contacts={"a": r["contacts"][0]}),
+     "solution.contacts: expected a list"),
+    ("objective is text", lambda r: r.update(objective="big"), "solution.objective: expected a number"),
+    ("contact without aos", lambda r: r["contacts"][1].pop("aos"), "solution.contacts[1].aos: missing"),
+    ("contact aos null", lambda r: r["contacts"][0].update(aos=None), "solution.contacts[0].aos: expected an ISO-8601"),
+    ("contact is a list", lambda r: r["contacts"].__setitem__(0, [1, 2]), "solution.contacts[0]: expected a mapping"),
+    ("stations is text", lambda r: r.update(selected_stations="KSAT/Svalbard"),
+     "solution.selected_stations: expected a list of names"),
+    ("unknown status", lambda r: r.update(status="GREAT"), "solution.status: expected one of OPTIMAL"),
+    ("negative count", lambda r: r.update(n_variables=-1), "solution.n_variables: expected an integer >= 0"),
+    ("window reversed", lambda r: r.update(sim_end="2025-03-10T00:00:00Z"), "solution.sim_end: expected a time after"),
+    ("odd dtype", lambda r: r["contacts_dtypes"].update(aos="complex128"),
+     "solution.contacts_dtypes.aos: expected a dtype"),
+    ("unknown key", lambda r: r.update(colour=1), "solution.colour: unknown key"),
+]
+
+
+@pytest.mark.parametrize("edit, key", [c[1:] for c in SOLUTION_CORRUPTIONS], ids=[c[0] for c in SOLUTION_CORRUPTIONS])
+def test_verify_refuses_a_malformed_solution_with_one_line_naming_the_key(solved, tmp_path, capsys, edit, key):
+    record = json.loads(solved["solution"].read_text())
+    edit(record)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(record))
+    code = main(["verify", str(solved["scenario"]), str(path), "--contacts", str(solved["contacts"])])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == "", captured
+    assert captured.err == f"gstk: error: {path}: not a gstk solution JSON: {captured.err.split(': ', 4)[-1]}"
+    assert captured.err.count("\n") == 1 and key in captured.err, captured.err
+
+
+def test_solution_with_json_literals_is_refused(solved, tmp_path, capsys):
+    text = solved["solution"].read_text().replace('"data_total_bit": ', '"data_total_bit": Infinity, "x": ', 1)
+    path = tmp_path / "literal.json"
+    path.write_text(text)
+    assert main(["verify", str(solved["scenario"]), str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "solution.data_total_bit: the literal Infinity is not strict JSON" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("edit, needle", [
+    (lambda text: text[:len(text) // 2], "the last row ends without a newline"),
+    (lambda text: text.replace("2025-03-11", "2025-04-11"), "line 2: window 2025-04-11"),
+    (lambda text: text.replace("KSAT/Svalbard", "KSAT/Nowhere", 1), "station_id 'KSAT/Nowhere' is not a station"),
+], ids=["truncated", "another window", "unknown station"])
+def test_solve_and_verify_refuse_a_corrupt_contacts_file(solved, tmp_path, capsys, edit, needle):
+    path = tmp_path / "bad.csv"
+    path.write_text(edit(solved["contacts"].read_text()))
+    for argv in (["solve", str(solved["scenario"]), "--out", str(tmp_path / "s.json")],
+                 ["verify", str(solved["scenario"]), str(solved["solution"])]):
+        assert main([*argv, "--contacts", str(path)]) == 2
+        captured = capsys.readouterr()
+        assert captured.err.startswith(f"gstk: error: {path}, line ") and captured.err.count("\n") == 1
+        assert needle in captured.err, captured.err
+    assert not (tmp_path / "s.json").exists()
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["demo", "--days", "inf"], "gstk: error: gstk demo: argument --days: expected a finite number, got 'inf'"),
+    (["demo", "--days", "nan"], "argument --days: expected a finite number, got 'nan'"),
+    (["demo", "--days", "0"], "argument --days: expected a number > 0, got '0'"),
+    (["demo", "--days", "1e9"], "gstk: error: scenario.window.days: a window of 1e+09 days from 2025-03-11 ends after"),
+    (["solve", str(EXAMPLE), "--rel-gap", "inf"], "argument --rel-gap: expected a finite number"),
+    (["solve", str(EXAMPLE), "--time-limit=-inf"], "argument --time-limit: expected a finite number"),
+    (["reproduce", "--time-limit", "nan"], "argument --time-limit: expected a finite number of seconds > 0"),
+    (["solve"], "gstk: error: gstk solve: the following arguments are required: scenario"),
+])
+def test_bad_numbers_and_usage_errors_are_one_line(argv, needle, tmp_path, capsys):
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and needle in captured.err, captured.err
+    assert not (tmp_path / "out").exists()
+
+
+def _tiny(tmp_path, **changes) -> Path:
+    data = {"window": {"start": "2025-03-11T00:00:00Z", "days": 0.25}, "satellites": {"demo": True},
+            "stations": {"providers": ["KSAT"], "station_ids": ["KSAT/Svalbard", "KSAT/Troll"]}}
+    data.update(changes)
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_stale_elements_give_one_warning_line(tmp_path, capsys):
+    path = _tiny(tmp_path, window={"start": "2055-03-11T00:00:00Z", "days": 0.25})  # demo epoch: 2025-03-10
+    assert main(["contacts", str(path), "--out", str(tmp_path / "c.csv")]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("gstk: warning: 4 of 4 satellites have element sets more than 30 days from the window")
+    assert err.count("\n") == 1 and ".py:" not in err and "warnings.warn" not in err
+
+
+def test_a_window_far_longer_than_elements_support_warns(tmp_path, capsys, monkeypatch):
+    import gstk.contacts.windows as windows
+
+    monkeypatch.setattr(windows, "ContactSearch", None)  # stop before the (minutes-long) search
+    path = _tiny(tmp_path, window={"start": "2025-03-11T00:00:00Z", "days": 20000})
+    with pytest.raises(TypeError):
+        main(["contacts", str(path), "--out", str(tmp_path / "c.csv")])
+    err = capsys.readouterr().err
+    assert err.startswith("gstk: warning: the window 2025-03-11 00:00..2079-12-13 00:00 UTC is 20,000 days long")
+
+
+def test_when_every_satellite_decayed_the_solve_fails_clearly(tmp_path, capsys):
+    gone = [{"id": f"GONE-{i}", "altitude_km": 300, "inclination_deg": 97, "bstar": 0.5,
+             "epoch": "2025-03-01T00:00:00Z"} for i in range(2)]
+    path = _tiny(tmp_path, satellites={"elements": gone})
+    assert main(["solve", str(path), "--out", str(tmp_path / "s.json")]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[1] for line in lines] == [" warning", " warning", " error"], lines
+    assert "no satellite is left to schedule" in lines[-1] and not (tmp_path / "s.json").exists()
+
+
+def test_a_closed_stdout_ends_quietly(monkeypatch, capsys):
+    class ClosedPipe:
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert main(["stations", "--providers", "KSAT"]) == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_console_entry_point_with_a_closed_pipe(tmp_path):
+    import os
+
+    import gstk
+
+    env = {**os.environ, "PYTHONPATH": str(Path(gstk.__file__).resolve().parent.parent)}  # this checkout's gstk
+    process = subprocess.Popen([sys.executable, "-m", "gstk.cli", "stations", "--status", "all"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, env=env)
+    process.stdout.close()  # the reader went away, as `| head -0` does
+    err = process.stderr.read()
+    assert process.wait(timeout=120) == 141 and err == b""

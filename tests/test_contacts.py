@@ -445,3 +445,24 @@ def test_thirty_days_for_a_hundred_satellites_runs_in_bounded_memory():
     assert len(df) > 500_000
     # One dense float64 satellite x station x sample array would take 1.9 GB; chunks keep it small.
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 < 1.5e9
+
+
+# --------------------------------------------------------------------------- issue 15: element age, nothing left
+def test_a_window_far_from_the_epoch_warns_once():
+    from gstk.errors import ElementAgeWarning
+
+    demo = Satellites.from_elements(altitude_km=550, inclination_deg=97.6, epoch="2025-03-10", ids=["DEMO"])
+    stations = make_stations([("Test/Svalbard", 78.23, 15.41, 0.0, 10.0)])
+    with pytest.warns(ElementAgeWarning, match=r"1 of 1 satellites .* more than 30 days .* 2055-03-11") as record:
+        df = compute_contacts(demo, stations, "2055-03-11", "2055-03-11T06:00Z")
+    assert len(record) == 1 and len(df) > 0  # the contacts still come (drag-free SGP4 runs), with the warning
+    compute_contacts(demo, stations, START, START + pd.Timedelta(days=7))  # near the epoch: no warning
+
+
+def test_when_every_satellite_failed_before_the_window_nothing_is_left_to_schedule():
+    sats = Satellites.from_elements(altitude_km=[300, 300], inclination_deg=97.0, bstar=[0.5, 0.4],
+                                    epoch="2025-03-01", ids=["GONE-1", "GONE-2"])
+    stations = make_stations([("Test/Svalbard", 78.23, 15.41, 0.0, 10.0)])
+    with pytest.warns(DecayedSatelliteWarning), pytest.raises(SatelliteDataError, match=(
+            r"no satellite is left to schedule: SGP4 fails \(e.g. decay\) for all 2 satellites")):
+        compute_contacts(sats, stations, START, START + pd.Timedelta(days=1))

@@ -96,3 +96,75 @@ def test_a_failing_notebook_keeps_its_partial_copy_and_the_others_run(tmp_path):
 def test_reproduce_rejects_bad_jobs(tmp_path):
     with pytest.raises(GstkError, match="jobs"):
         rp.reproduce(quick=True, out_dir=tmp_path, jobs=0)
+
+
+# --------------------------------------------------------------------------- issue 15: an honest run record
+def _fake_runs(monkeypatch, out, outcomes, seen):
+    """Replace papermill: each notebook's outcome is "ok" or an exception; record what the file said meanwhile."""
+    def run(entry, *, out_dir, **kwargs):
+        seen[entry.name] = json.loads((out_dir / "reproduce.json").read_text())  # the record while it runs
+        outcome = outcomes[entry.name]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return rp.NotebookResult(entry.name, outcome, 0.1, str(out_dir / "notebooks" / f"{entry.name}.ipynb"), {})
+    monkeypatch.setattr(rp, "run_notebook", run)
+
+
+def test_ctrl_c_records_interrupted_and_never_ok(tmp_path, monkeypatch):
+    out, names = tmp_path / "out", ["orbital_mechanics_primer", "explorer"]
+    seen: dict = {}
+    _fake_runs(monkeypatch, out, {"orbital_mechanics_primer": "ok", "explorer": "ok"}, seen)
+    first = rp.reproduce(quick=True, out_dir=out, notebooks=names, notebooks_path=tmp_path)
+    assert first["ok"] and first["state"] == "finished"
+    assert seen["explorer"]["notebooks"]["explorer"]["status"] == "running" and not seen["explorer"]["ok"]
+
+    _fake_runs(monkeypatch, out, {"orbital_mechanics_primer": "ok", "explorer": KeyboardInterrupt()}, seen)
+    with pytest.raises(KeyboardInterrupt):
+        rp.reproduce(quick=True, out_dir=out, notebooks=names, notebooks_path=tmp_path)
+    record = json.loads((out / "reproduce.json").read_text())
+    assert record["state"] == "interrupted" and record["ok"] is False
+    assert record["notebooks"]["explorer"]["status"] == "interrupted"
+    assert record["notebooks"]["orbital_mechanics_primer"]["status"] == "ok"
+    # while the second run executed explorer, the record said "running" there, not the first run's "ok"
+    assert seen["explorer"]["notebooks"]["explorer"]["status"] == "running" and seen["explorer"]["state"] == "running"
+    assert not list(out.glob(".reproduce.json.*"))  # atomic writes leave no temporary file
+
+    _fake_runs(monkeypatch, out, {"orbital_mechanics_primer": "ok", "explorer": "ok"}, seen)  # resuming works
+    again = rp.reproduce(quick=True, out_dir=out, notebooks=names, notebooks_path=tmp_path)
+    assert again["ok"] and again["state"] == "finished"
+
+
+def test_a_killed_run_leaves_running_and_a_rerun_of_part_keeps_it(tmp_path, monkeypatch):
+    out, seen = tmp_path / "out", {}
+    _fake_runs(monkeypatch, out, {"explorer": SystemExit(9)}, seen)  # stands for a kill: nothing after runs
+    with pytest.raises(SystemExit):
+        rp.reproduce(quick=True, out_dir=out, notebooks=["explorer"], notebooks_path=tmp_path)
+    record = json.loads((out / "reproduce.json").read_text())
+    assert record["notebooks"]["explorer"]["status"] == "running" and record["state"] == "running"
+    assert record["ok"] is False
+    _fake_runs(monkeypatch, out, {"orbital_mechanics_primer": "ok"}, seen)
+    partial = rp.reproduce(quick=True, out_dir=out, notebooks=["orbital_mechanics_primer"], notebooks_path=tmp_path)
+    assert partial["notebooks"]["explorer"]["status"] == "running" and partial["ok"] is False
+
+
+def test_an_interrupted_kernel_is_recorded_interrupted(tmp_path):
+    source = tmp_path / "nb"
+    source.mkdir()
+    _notebook(source / "explorer.ipynb", ["done = 1", "raise KeyboardInterrupt", "never = 1"], parameters="x = 1")
+    out = tmp_path / "out"
+    args = argparse.Namespace(quick=True, out=str(out), jobs=1, tle_path=None, trials=None, time_limit_s=None,
+                              notebooks=["explorer"], notebooks_path=str(source))
+    stream = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        rp.run_reproduce_command(args, stream=stream)
+    record = json.loads((out / "reproduce.json").read_text())
+    assert record["notebooks"]["explorer"]["status"] == "interrupted" and record["state"] == "interrupted"
+    assert not record["ok"] and "interrupted: the run record" in stream.getvalue()
+
+
+def test_time_limit_flag_must_be_finite():
+    parser = rp.add_reproduce_arguments(argparse.ArgumentParser())
+    for bad in ("inf", "nan", "0", "-5", "soon"):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["--time-limit", bad])
+    assert parser.parse_args(["--time-limit", "30"]).time_limit_s == 30.0

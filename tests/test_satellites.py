@@ -576,3 +576,36 @@ def test_download_from_a_local_server_saves_and_loads(monkeypatch, tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# --------------------------------------------------------------------------- element age (issue 15)
+def _tle_1957() -> str:
+    """A syntactically valid element set of epoch 1957-03-11 (a 1958 launch number, an old-style orbit)."""
+    l1 = "1 00005U 58002B   57070.45674914  .00000023  00000-0  28098-4 0  475"
+    l2 = "2 00005  34.2682 348.7242 1859667 331.7664  19.3264 10.8241915741366"
+    return f"OLD\n{l1}{tle_checksum(l1)}\n{l2}{tle_checksum(l2)}\n"
+
+
+def test_element_age_is_the_farthest_window_end_from_the_epoch():
+    from gstk.orbits.validity import MAX_ELEMENT_AGE_DAYS, element_age_days, epochs_utc
+
+    sats = demo_constellation()  # epoch 2025-03-10T00:00Z
+    assert epochs_utc(sats.satrecs[:1])[0] == pd.Timestamp("2025-03-10T00:00Z")
+    assert element_age_days(sats.satrecs[:1], "2025-03-11", "2025-03-18").tolist() == [8.0]
+    assert element_age_days(sats.satrecs[:1], "2025-02-01", "2025-03-01").tolist() == [37.0]
+    assert MAX_ELEMENT_AGE_DAYS == 30.0
+
+
+def test_element_age_problem_names_the_worst_satellite_and_the_threshold():
+    from gstk.orbits.validity import element_age_problem
+
+    sats = demo_constellation()
+    assert element_age_problem(sats.satellite_id, sats.satrecs, "2025-03-11", "2025-03-18") is None
+    stale = element_age_problem(sats.satellite_id, sats.satrecs, "2055-03-11", "2055-03-18")
+    assert stale.startswith("4 of 4 satellites have element sets more than 30 days from the window 2055-03-11")
+    assert "worst: DEMO-1, epoch 2025-03-10" in stale and "\n" not in stale
+    old = load_satellites(_tle_1957(), format="tle")
+    assert "epoch 1957-03-11" in element_age_problem(old.satellite_id, old.satrecs, "2025-03-11", "2025-03-12")
+    long = element_age_problem(sats.satellite_id, sats.satrecs, "2025-03-11", "2079-12-13")
+    assert long.startswith("the window 2025-03-11 00:00..2079-12-13 00:00 UTC is 20,000 days long, far longer")
+    assert element_age_problem([], [], "2025-03-11", "2079-12-13") is None

@@ -184,6 +184,21 @@ BAD_INPUTS = [
      "scenario.prices.stations.KSAT/Svalbard.monthly_cost: unknown key"),
     (lambda d: d.update(solver={"time_limit": 9}), "scenario.solver.time_limit: unknown key"),
     (lambda d: d.update(satellite_rates={"default_bps": 0}), "scenario.satellite_rates.default_bps: expected a number > 0"),
+    # issue 15: non-finite numbers (JSON Infinity/NaN) and windows beyond what timestamps hold
+    (lambda d: d["window"].update(days=float("inf")), "scenario.window.days: expected a finite number, got inf"),
+    (lambda d: d["window"].update(days=float("nan")), "scenario.window.days: expected a finite number, got nan"),
+    (lambda d: d["window"].update(days=10**400), "scenario.window.days: expected a finite number, got 1000"),
+    (lambda d: d["window"].update(days=1e9), "scenario.window.days: a window of 1e+09 days from 2025-03-11 ends after "
+     "2262-04-11"),
+    (lambda d: d["window"].update(start="3000-01-01"), "scenario.window.start: expected a time between 1677-09-21"),
+    (lambda d: d["window"].update(step_s=float("-inf")), "scenario.window.step_s: expected a finite number"),
+    (lambda d: d.update(mission_days=float("inf")), "scenario.mission_days: expected a finite number, got inf"),
+    (lambda d: d["constraints"][4].update(usd=float("nan")), "scenario.constraints[4].usd: expected a finite number"),
+    (lambda d: d["constraints"][0].update(duration_s=float("inf")),
+     "scenario.constraints[0]: MinContactDuration.duration_s must be a finite number >= 0, got inf"),
+    (lambda d: d.update(solver={"time_limit_s": float("inf")}), "scenario.solver.time_limit_s: expected a finite"),
+    (lambda d: d.update(prices={"random": {"seed": 1}, "defaults": {"monthly_cost_usd": float("inf")}}),
+     "scenario.prices.defaults.monthly_cost_usd: expected a finite number"),
 ]
 
 
@@ -222,6 +237,32 @@ def test_late_errors_are_one_line_too(tmp_path, changes, message):
     text = str(info.value)
     assert "\n" not in text and text.startswith(message), text
     assert text.count(f"(in {path})") == 1
+
+
+@pytest.mark.parametrize("text, message", [
+    ("window: {start: 2025-03-11, days: .inf}\nsatellites: {demo: true}\n", "scenario.window.days: expected a finite"),
+    ("window: {start: 2025-03-11, days: .nan}\nsatellites: {demo: true}\n", "scenario.window.days: expected a finite"),
+    ("window: {start: 2025-03-11, days: 1}\nsatellites: {demo: true}\nmission_days: -.inf\n",
+     "scenario.mission_days: expected a finite number, got -inf"),
+    ("window: {start: 2025-03-11, days: 1}\nsatellites: {demo: true}\n"
+     "constraints: [{type: MaxContactGap, gap_s: .nan}]\n",
+     "scenario.constraints[0].gap_s: expected a finite number, got nan"),
+    ("window: {start: 2025-03-11, days: " + "9" * 5000 + "}\nsatellites: {demo: true}\n", "invalid YAML"),
+])
+def test_yaml_non_finite_numbers_are_refused(tmp_path, text, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert "\n" not in str(info.value) and message in str(info.value), str(info.value)
+
+
+def test_unlimited_spec_values_stay_unlimited(tmp_path):
+    # "inf" text (what Scenario.save writes) and YAML .inf mean "no limit" where a spec allows it
+    path = tmp_path / "ok.yaml"
+    path.write_text("window: {start: 2025-03-11, days: 1}\nsatellites: {demo: true}\n"
+                    "constraints: [{type: MaxMonthlyCost, usd: .inf}, {type: MaxMonthlyCost, usd: inf}]\n")
+    assert [c.usd for c in load_scenario(path).constraints] == [float("inf")] * 2
 
 
 def test_unreadable_files_name_the_file(tmp_path):
@@ -311,8 +352,77 @@ def test_contacts_csv_errors(tmp_path):
         read_contacts_csv(wrong, start="2025-03-11", end="2025-03-12")
     bad_time = tmp_path / "bad_time.csv"
     bad_time.write_text("satellite_id,station_id,aos,los,duration_s\nA,B,yesterday,2025-03-11T00:01:00Z,60\n")
-    with pytest.raises(ScenarioError, match="column aos holds a value that is not an ISO-8601 time"):
+    with pytest.raises(ScenarioError, match="line 2: aos holds 'yesterday'; expected an ISO-8601 UTC time"):
         read_contacts_csv(bad_time, start="2025-03-11", end="2025-03-12")
+
+
+# Issue 15: the reader distrusts the file, even one gstk wrote: each case is one line naming file and line.
+def _edit_cell(line: str, column: int, value: str) -> str:
+    cells = line.rstrip("\n").split(",")
+    cells[column] = value
+    return ",".join(cells) + "\n"
+
+
+CONTACT_CORRUPTIONS = [  # (name, edit of the file's lines, expected message after "<file>, line ")
+    ("truncated mid-row", lambda ls: "".join(ls)[:-40], "the last row ends without a newline"),
+    ("empty los", lambda ls: ls[:3] + [_edit_cell(ls[3], 4, "")] + ls[4:], "4: los is empty; expected an ISO-8601"),
+    ("los before aos", lambda ls: ls[:3] + [_edit_cell(_edit_cell(ls[3], 4, ls[3].split(",")[3]), 3,
+                                                         ls[3].split(",")[4])] + ls[4:], "4: los 2025-03-11"),
+    ("another window", lambda ls: [ls[0]] + [x.replace("2025-03-11", "2025-04-11") for x in ls[1:]],
+     "2: window 2025-04-11T"),
+    ("duration disagrees", lambda ls: ls[:5] + [_edit_cell(ls[5], 5, "999.5")] + ls[6:],
+     "6: duration_s 999.5 disagrees with los - aos"),
+    ("aos_s disagrees", lambda ls: ls[:2] + [_edit_cell(ls[2], 10, "1.0")] + ls[3:], "3: aos_s 1.0 disagrees"),
+    ("duplicate row", lambda ls: ls[:6] + [ls[5]] + ls[6:], "7: contact (DEMO-1, "),
+    ("unknown station", lambda ls: ls[:8] + [ls[8].replace("KSAT/", "KSAT/Nowhere", 1)] + ls[9:],
+     "9: station_id 'KSAT/Nowhere"),
+    ("unknown satellite", lambda ls: ls[:4] + [ls[4].replace("DEMO-", "DEMO-9", 1)] + ls[5:],
+     "5: satellite_id 'DEMO-9"),
+    ("wrong provider", lambda ls: ls[:2] + [ls[2].replace(",KSAT,", ",Leaf,", 1)] + ls[3:], "3: provider 'Leaf'"),
+    ("infinite number", lambda ls: ls[:2] + [_edit_cell(ls[2], 6, "inf")] + ls[3:],
+     "3: max_elevation_deg holds 'inf'; expected a finite number"),
+    ("extra field", lambda ls: ls[:4] + [ls[4].rstrip("\n") + ",x\n"] + ls[5:], "5: 13 fields; expected 12"),
+    ("blank line", lambda ls: ls[:4] + ["\n"] + ls[4:], "5: the line is blank"),
+    ("bad boolean", lambda ls: ls[:2] + [_edit_cell(ls[2], 8, "Fa")] + ls[3:], "3: aos_clipped holds 'Fa'"),
+    ("culmination outside", lambda ls: ls[:2] + [_edit_cell(ls[2], 7, "2025-03-11T23:59:59Z")] + ls[3:],
+     "3: t_max_elevation 2025-03-11T23:59:59Z is outside its window"),
+]
+
+
+@pytest.fixture(scope="module")
+def ksat_contacts(tmp_path_factory):
+    scenario = Scenario.from_dict(small(stations={"providers": ["KSAT"]}))
+    path = write_contacts_csv(scenario.contacts(progress=False), tmp_path_factory.mktemp("csv") / "c.csv")
+    return scenario, path
+
+
+@pytest.mark.parametrize("edit, message", [c[1:] for c in CONTACT_CORRUPTIONS], ids=[c[0] for c in CONTACT_CORRUPTIONS])
+def test_contacts_csv_corruption_is_one_line_naming_file_and_line(ksat_contacts, tmp_path, edit, message):
+    from gstk.errors import ContactsFileError
+
+    scenario, good = ksat_contacts
+    lines = good.read_text().splitlines(keepends=True)
+    path = tmp_path / "bad.csv"
+    path.write_text("".join(edit(lines)))
+    with pytest.raises(ContactsFileError) as info:
+        read_contacts_csv(path, start=scenario.start, end=scenario.end,
+                          satellite_ids=scenario.satellites().satellite_id, stations=scenario.stations())
+    text = str(info.value)
+    assert "\n" not in text and text.startswith(f"{path}, line "), text
+    assert message in text, text
+    assert info.value.line_number == int(text.split(", line ")[1].split(":")[0])
+
+
+def test_contacts_csv_checks_pass_on_what_gstk_writes(ksat_contacts, tmp_path):
+    scenario, good = ksat_contacts
+    table = read_contacts_csv(good, start=scenario.start, end=scenario.end,
+                              satellite_ids=scenario.satellites().satellite_id, stations=scenario.stations())
+    assert len(table) > 10
+    # derived columns may be left out: they are computed from aos/los and the window start
+    bare = write_contacts_csv(table.drop(columns=["duration_s", "aos_s", "los_s"]), tmp_path / "bare.csv")
+    again = read_contacts_csv(bare, start=scenario.start, end=scenario.end)
+    pd.testing.assert_series_equal(again["duration_s"], table["duration_s"], atol=1e-6, check_exact=False)
+    pd.testing.assert_series_equal(again["aos_s"], table["aos_s"], atol=1e-6, check_exact=False)
 
 
 # --------------------------------------------------------------------------- round trip of random scenarios

@@ -28,6 +28,12 @@
 A satellite for which SGP4 reports an error (e.g. code 6, decayed) raises a
 :class:`~gstk.errors.DecayedSatelliteWarning`; its samples from that time on
 are dropped, windows before are kept, a window open then is clipped there.
+When SGP4 fails for every satellite by the window's start, nothing is left to
+schedule and :class:`~gstk.errors.SatelliteDataError` is raised.  A window
+reaching more than :data:`gstk.orbits.validity.MAX_ELEMENT_AGE_DAYS` from an
+epoch (or longer than twice that) raises an
+:class:`~gstk.errors.ElementAgeWarning` first: such contacts are not the real
+satellites'.
 
 Frames and the Earth model are those of :mod:`gstk.orbits` (GMST-82 with
 UT1 = UTC, no polar motion, WGS84 stations, no refraction): against Skyfield's
@@ -37,19 +43,21 @@ from __future__ import annotations
 
 import logging
 import sys
+import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from gstk.contacts.search import TIME_TOLERANCE_S, ContactSearch, Events, Sites
-from gstk.errors import GstkError, SatelliteDataError, StationDataError
+from gstk.errors import ElementAgeWarning, GstkError, SatelliteDataError, StationDataError
 from gstk.orbits import propagation as orbits
+from gstk.orbits.validity import element_age_problem
 from gstk.times import utc, utc_index
 from gstk.units import DEFAULT_ELEVATION_MASK_DEG
 
 __all__ = ["compute_contacts", "default_step_s", "COLUMNS", "UNITS", "SAMPLES_PER_ORBIT", "MIN_STEP_S",
-    "MAX_STEP_S", "CHUNK_ELEMENTS", "AUTO_PROGRESS_ELEMENTS"]
+    "MAX_STEP_S", "MAX_GRID_SAMPLES", "CHUNK_ELEMENTS", "AUTO_PROGRESS_ELEMENTS"]
 
 
 logger = logging.getLogger(__name__)
@@ -60,6 +68,10 @@ SAMPLES_PER_ORBIT = 60
 
 
 MIN_STEP_S, MAX_STEP_S = 10.0, 300.0
+
+
+#: Most grid samples a search may take (a 30-year window at the 10 s minimum default step is ~1e8).
+MAX_GRID_SAMPLES = 1e8
 
 
 #: Satellites × samples × stations per chunk: ~8 MB per float64 array keeps memory flat for long windows.
@@ -128,14 +140,27 @@ def compute_contacts(satellites: Any, stations: pd.DataFrame, start: Any, end: A
     step = default_step_s(satrecs) if step_s is None else _checked_step(step_s, satrecs)
     duration_s = (end_ts - start_ts).total_seconds()
     grid = _time_grid_s(duration_s, step)
+    stale = element_age_problem(ids, satrecs, start_ts, end_ts)
+    if stale:
+        warnings.warn(ElementAgeWarning(stale), stacklevel=2)
     search = ContactSearch(satrecs, ids, names, sites, start_ts, grid, exact_peaks=_coarse_grid(grid, satrecs))
     events = search.run(_show_progress(progress, search.size), CHUNK_ELEMENTS)
+    _check_someone_is_left(search, ids, start_ts)
     frame = _contacts_frame(_windows(events), ids, sites, start_ts)
     frame.attrs.update({"start": start_ts, "end": end_ts, "step_s": step,
                         "propagations": search.propagations, "units": dict(UNITS)})
     logger.info("%d contact windows for %d satellites x %d stations in %.0f s (step %.1f s)",
                 len(frame), len(ids), len(sites.station_id), duration_s, step)
     return frame
+
+
+def _check_someone_is_left(search: ContactSearch, ids: np.ndarray, start: pd.Timestamp) -> None:
+    """Raise when SGP4 failed for every satellite at or before the window's first sample (nothing to schedule)."""
+    if len(ids) and len(search.sites.station_id) and bool(np.all(search.last_valid <= 0)):
+        raise SatelliteDataError(
+            f"compute_contacts: no satellite is left to schedule: SGP4 fails (e.g. decay) for all {len(ids)} "
+            f"satellites at or before the window start {start:%Y-%m-%d %H:%M} UTC; use element sets with an "
+            "epoch near the window")
 
 
 def default_step_s(satrecs: list) -> float:
@@ -235,6 +260,10 @@ def _coarse_grid(grid_s: np.ndarray, satrecs: list) -> bool:
 
 def _time_grid_s(duration_s: float, step_s: float) -> np.ndarray:
     """Return sample times (s since start): every ``step_s``, plus ``duration_s`` itself."""
+    if duration_s / step_s > MAX_GRID_SAMPLES:
+        raise GstkError(f"compute_contacts: step_s={step_s:g} s gives {duration_s / step_s:.3g} samples over the "
+                        f"{duration_s:g} s window; expected at most {MAX_GRID_SAMPLES:.0e} (a step of at least "
+                        f"{duration_s / MAX_GRID_SAMPLES:.3g} s), e.g. the default step")
     grid = np.arange(0.0, duration_s, step_s)
     return grid if grid[-1] == duration_s else np.append(grid, duration_s)
 

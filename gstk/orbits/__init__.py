@@ -77,6 +77,7 @@ from gstk.orbits.tle import (
     tle_checksum,
     tle_records,
 )
+from gstk.orbits.validity import MAX_ELEMENT_AGE_DAYS, element_age_days, element_age_problem, epochs_utc
 
 __all__ = [
     "TLE_TEMPLATES", "TLE_LINE_LENGTH", "TLE_FIELDS", "TLERecord", "tle_checksum", "tle_records",
@@ -92,4 +93,5 @@ __all__ = [
     "teme_to_itrf", "itrf_states_km", "station_ecef_km", "station_enu_axes", "look_angles", "elevation_deg",
     "ground_track", "coverage_half_angle_deg", "PAPER_ALTITUDE_KM", "MEGACONSTELLATION_PATTERNS",
     "EARTH_OBSERVATION_PATTERNS", "SAMPLING_RULES", "rule_mask", "eligible_satellites", "sample_satellites",
+    "MAX_ELEMENT_AGE_DAYS", "epochs_utc", "element_age_days", "element_age_problem",
 ]

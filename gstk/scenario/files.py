@@ -42,6 +42,7 @@ from gstk.scenario.schema import (
     TOP_KEYS,
     apply_price_layers,
     apply_satellite_rates,
+    brief,
     check_mapping,
     check_number,
     check_string,
@@ -109,7 +110,8 @@ class Scenario:
         self.prices = parse_prices(self.prices)
         self.objective = parse_spec(self.objective, "scenario.objective", objective=True)
         if not isinstance(self.constraints, (list, tuple)):
-            raise key_error("scenario.constraints", f"expected a list of constraint mappings, got {self.constraints!r}")
+            raise key_error("scenario.constraints",
+                            f"expected a list of constraint mappings, got {brief(self.constraints)}")
         self.constraints = tuple(parse_spec(c, f"scenario.constraints[{i}]", objective=False)
                                  for i, c in enumerate(self.constraints))
         self.solver = parse_solver(self.solver)
@@ -119,7 +121,7 @@ class Scenario:
             raise key_error("scenario.solver", str(exc)) from None
         self.name = check_string(self.name, "scenario.name")
         if not isinstance(self.description, str):
-            raise key_error("scenario.description", f"expected a string, got {self.description!r}")
+            raise key_error("scenario.description", f"expected a string, got {brief(self.description)}")
 
     # ------------------------------------------------------------------ file form
     @classmethod
@@ -376,18 +378,21 @@ def read_scenario_dict(path: str | os.PathLike) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
         raise ScenarioError(f"no such scenario file {str(path)!r}")
-    text = path.read_text(encoding="utf-8")
+    kind = "YAML" if path.suffix.lower() in (".yaml", ".yml") else "JSON"
     try:
-        if path.suffix.lower() in (".yaml", ".yml"):
-            data = yaml.load(text, Loader=_YamlLoader)
-        else:
-            data = json.loads(text)
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_YamlLoader) if kind == "YAML" else json.loads(text)
     except json.JSONDecodeError as exc:
         raise ScenarioError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
         raise ScenarioError(f"{path}: invalid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start}); a scenario file is {kind} text") from None
+    except (ValueError, RecursionError) as exc:  # e.g. an integer of more than 4300 digits, nesting too deep
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise ScenarioError(f"{path}: invalid {kind}: {detail}") from None
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}: a scenario file holds a mapping at top level, got {type(data).__name__}")
     return data

@@ -210,7 +210,7 @@ def parse_window(value: Any) -> dict[str, Any]:
         raise key_error(f"{where}.start",
                         f"expected an ISO-8601 time such as '2025-03-11T00:00:00Z', got {brief(start)}") from None
     out = {"start": start, "days": check_number(entry["days"], f"{where}.days", positive=True)}
-    room_days = (pd.Timestamp.max.tz_localize("UTC") - start).total_seconds() / SECONDS_PER_DAY
+    room_days = (pd.Timestamp.max.value - start.as_unit("ns").value) / 1e9 / SECONDS_PER_DAY  # ints: no overflow
     if out["days"] > room_days:
         raise key_error(f"{where}.days", f"a window of {out['days']:g} days from {start:%Y-%m-%d} ends after "
                         f"{pd.Timestamp.max:%Y-%m-%d}, the last time a timestamp holds; expected at most "

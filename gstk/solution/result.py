@@ -20,17 +20,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gstk.errors import SolveError
+from gstk.errors import SolutionFileError, SolveError
 from gstk.problem.costs import COST_TERMS
 from gstk.problem.specs import SPEC_TYPES
 from gstk.solution.render import format_bits, format_percent, format_seconds, format_usd
+from gstk.solution.schema import SCHEMA_VERSION, JsonLiteral, checked_record
 from gstk.solution.tables import CONTACT_COLUMNS, CONTACT_UNITS, objective_value, selection_tables, usage_table
-from gstk.times import iso_utc, utc, utc_series
+from gstk.times import iso_utc, utc_series
 from gstk.units import SECONDS_PER_DAY
 
 __all__ = ["Status", "Solution", "relative_gap"]
-
-_SCHEMA_VERSION = 1
 
 
 class Status(str, Enum):
@@ -231,7 +230,7 @@ class Solution:
         belongs (float fields, the float-valued dicts, float parameters of the specs in
         ``problem``, float contact columns) and leaves strings elsewhere untouched.
         """
-        record: dict[str, Any] = {"schema": _SCHEMA_VERSION}
+        record: dict[str, Any] = {"schema": SCHEMA_VERSION}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if f.name == "contacts":
@@ -252,31 +251,28 @@ class Solution:
 
     @classmethod
     def from_json(cls, path_or_text: str | Path) -> "Solution":
-        """Return the solution stored by :meth:`to_json` (a path or the JSON text itself)."""
+        """Return the solution stored by :meth:`to_json` (a path or the JSON text itself).
+
+        The record is checked against the schema of :mod:`gstk.solution.schema` first: a missing
+        key, a value of the wrong type, a malformed contact raise one
+        :class:`~gstk.errors.SolutionFileError` naming the key (``solution.contacts[3].aos: ...``).
+        """
         text = str(path_or_text)
         if not text.lstrip().startswith("{"):
             text = Path(path_or_text).read_text(encoding="utf-8")
-        record = json.loads(text)
-        dtypes = record.pop("contacts_dtypes", {})
-        record.pop("schema", None)
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(record) - names)
-        if unknown:
-            raise SolveError(f"solution JSON has unknown key(s) {unknown}; expected {sorted(names)}")
-        for f in dataclasses.fields(cls):
-            if f.name in record and "float" in str(f.type):
-                value = record[f.name]
-                record[f.name] = ({k: _float(v) for k, v in value.items()} if isinstance(value, dict)
-                                  else _float(value))
-        if isinstance(record.get("problem"), dict):
-            record["problem"] = _problem_floats(record["problem"])
-        record["status"] = Status(record["status"])
-        record["contacts"] = _frame_from_records(record.get("contacts", []), dtypes)
-        for key in ("sim_start", "sim_end"):
-            record[key] = utc(record[key])
-        for key in ("selected_providers", "selected_stations"):
-            record[key] = tuple(record[key])
-        return cls(**record)
+        try:
+            record = json.loads(text, parse_constant=JsonLiteral)
+        except json.JSONDecodeError as exc:
+            raise SolutionFileError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        except (ValueError, RecursionError) as exc:  # an integer of more than 4300 digits, nesting too deep
+            raise SolutionFileError(f"invalid JSON: {' '.join(str(exc).split())[:200] or type(exc).__name__}") from None
+        fields = checked_record(record, statuses=[s.value for s in Status])
+        records, dtypes = fields.pop("contacts")
+        if isinstance(fields.get("problem"), dict):
+            fields["problem"] = _problem_floats(fields["problem"])
+        fields["status"] = Status(fields["status"])
+        fields["contacts"] = _frame_from_records(records, dtypes)
+        return cls(**fields)
 
 
 # ----------------------------------------------------------------------------- JSON helpers

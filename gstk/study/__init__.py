@@ -1,4 +1,4 @@
-"""The paper's study: settings, trials, the runner, comparisons, baselines, summaries, Pareto, surrogate, teaching, reproduce."""
+"""The paper's study: settings, trials, the runner, clusters, comparisons, baselines, summaries, Pareto, surrogate, teaching, reproduce."""
 from gstk.study.baselines import (
     ALL_PROVIDERS,
     available_providers,
@@ -15,16 +15,39 @@ from gstk.study.baselines import (
     study_optimum,
     verified,
 )
+from gstk.study.cluster import (
+    SCHEDULER_ENVIRONMENT,
+    StudyCluster,
+    check_workers,
+    installed_version,
+    scheduler_from,
+    study_cluster,
+    worker_environment,
+    worker_mismatches,
+)
 from gstk.study.comparison import (
     adopt_better_baseline,
     compare_networks,
+    finished_problems,
     objective_comparison,
+    problem_tables,
     run_unit,
+    run_units,
     sensitivity,
     unit_tasks,
+    units_on_cluster,
 )
 from gstk.study.figures import NetworkScenario, ground_tracks, network_scenario
-from gstk.study.pareto import DEFAULT_CAP_FACTORS, non_dominated, pareto_front, pareto_study, with_cap
+from gstk.study.pareto import (
+    DEFAULT_CAP_FACTORS,
+    base_cap_baselines,
+    front_table,
+    non_dominated,
+    pareto_front,
+    pareto_part,
+    pareto_study,
+    with_cap,
+)
 from gstk.study.reproduce import (
     COMMON_PARAMETERS,
     MANIFEST,
@@ -32,6 +55,7 @@ from gstk.study.reproduce import (
     NotebookRun,
     add_reproduce_arguments,
     command_overrides,
+    command_scheduler,
     declared_parameters,
     manifest_entry,
     notebook_parameters,
@@ -39,7 +63,16 @@ from gstk.study.reproduce import (
     run_notebook,
     run_reproduce_command,
 )
-from gstk.study.runner import atomic_write, read_results, result_path, run_pool, sorted_results, write_table
+from gstk.study.runner import (
+    atomic_write,
+    lost_worker,
+    read_results,
+    result_path,
+    run_pool,
+    single_threaded,
+    sorted_results,
+    write_table,
+)
 from gstk.study.settings import (
     CONTACT_FIELDS,
     FAST_SEPARATION,
@@ -69,6 +102,7 @@ from gstk.study.surrogate import (
     out_of_sample,
     recommended_window_days,
     surrogate_window,
+    window_evaluation,
     window_statistics,
     window_summary,
 )
@@ -113,4 +147,8 @@ __all__ = [
     "satellite_contact_statistics", "daily_contact_minutes", "NotebookRun", "MANIFEST", "COMMON_PARAMETERS",
     "manifest_entry", "notebooks_dir", "declared_parameters", "notebook_parameters", "NotebookResult",
     "run_notebook", "add_reproduce_arguments", "command_overrides", "run_reproduce_command",
+    "single_threaded", "lost_worker", "problem_tables", "run_units", "units_on_cluster", "finished_problems",
+    "pareto_part", "front_table", "base_cap_baselines", "window_evaluation", "SCHEDULER_ENVIRONMENT",
+    "StudyCluster", "scheduler_from", "installed_version", "worker_environment", "worker_mismatches",
+    "check_workers", "study_cluster", "command_scheduler",
 ]

@@ -12,9 +12,13 @@ the unrestricted ("optimized") network and every one- and two-provider
 baseline (:mod:`gstk.study`) are solved on the *same* contacts and prices.
 Every reported solution passes :func:`gstk.verify` (a violation raises).
 
-Units run in a process pool (one SCIP thread per process).  Each finished
-problem of a unit is written to ``results_dir/trials/`` at once, so a rerun
-resumes: files whose settings key matches are read back, not recomputed.
+Units run in a process pool (one SCIP thread per process), or on a Dask
+cluster (``scheduler=``, :mod:`gstk.study.cluster`).  Each finished problem of a
+unit is written to ``results_dir/trials/`` at once, so a rerun resumes: files
+whose settings key matches are read back, not recomputed.  On a cluster the
+client reads and writes these files; workers get only the problems still to
+solve and return their rows, so a run stopped half-way resumes locally or on
+another cluster.
 
 Seeds: unit (n, trial) of base ``seed`` uses
 ``SeedSequence(seed, spawn_key=(n, trial))``; its first child samples the
@@ -27,6 +31,7 @@ import logging
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +39,7 @@ import pandas as pd
 from gstk.errors import GstkError
 from gstk.solution.result import Solution, Status, relative_gap
 from gstk.study.baselines import baseline_solutions, baseline_table, best_solution, better, solution_row, study_optimum
+from gstk.study.cluster import StudyCluster, announce, study_cluster
 from gstk.study.runner import atomic_write, read_results, result_path, run_pool, sorted_results
 from gstk.study.settings import NETWORKS, PROBLEMS, StudySettings
 from gstk.study.summaries import comparison_ratios, comparison_summary
@@ -124,10 +130,75 @@ def run_unit(tle_path: str, n_satellites: int, trial: int, seed: int, settings: 
     return pd.concat(frames, ignore_index=True)
 
 
+def problem_tables(tle_path: str, n_satellites: int, trial: int, seed: int, settings: StudySettings,
+                   problems: tuple[str, ...]) -> list[pd.DataFrame]:
+    """Return the :func:`compare_networks` table of each of ``problems`` of one unit (a cluster task).
+
+    Reads and writes no file (the client keeps them); contacts are computed on the worker.
+    """
+    instance = trial_instance(tle_path, n_satellites, trial, seed=seed, settings=settings)
+    return [compare_networks(instance, kind, settings) for kind in problems]
+
+
+def run_units(tasks: list[tuple], *, jobs: int = 1, scheduler: Any = None, progress: bool = False,
+              desc: str = "units") -> list[pd.DataFrame]:
+    """Return the :func:`run_unit` table of every task, run locally (``jobs``) or on ``scheduler``.
+
+    ``scheduler`` is anything :func:`gstk.study.cluster.study_cluster` takes (an
+    address, a scheduler file, a ``distributed.Client``); None runs in a local pool.
+    """
+    if scheduler is None or not tasks:
+        return run_pool(tasks, run_unit, jobs=jobs, progress=progress, desc=desc)
+    with study_cluster(scheduler, tle_path=tasks[0][0]) as cluster:
+        announce(cluster, progress)
+        return units_on_cluster(tasks, cluster, progress=progress, desc=desc)
+
+
+def units_on_cluster(tasks: list[tuple], cluster: StudyCluster, *, progress: bool = False,
+                     desc: str = "units") -> list[pd.DataFrame]:
+    """Return the :func:`run_unit` table of every task, solving on ``cluster`` what no result file holds.
+
+    The client reads the finished problems of each unit from ``results_dir``,
+    sends the rest to the workers (:func:`problem_tables`) and writes each
+    problem's file as its rows arrive: the files, names and contents of a local run.
+    """
+    found = [finished_problems(task) for task in tasks]
+    todo = [(i, missing) for i, task in enumerate(tasks)
+            if (missing := tuple(k for k in task[6] if k not in found[i]))]
+    remote = [(*tasks[i][:5], missing) for i, missing in todo]
+
+    def keep(j: int, tables: list[pd.DataFrame]) -> None:
+        i, missing = todo[j]
+        for kind, table in zip(missing, tables):
+            path = problem_path(tasks[i], kind)
+            if path is not None:
+                atomic_write(path, lambda tmp, table=table: table.to_csv(tmp, index=False))
+            found[i][kind] = table
+
+    run_pool(remote, problem_tables, executor=cluster.executor, progress=progress, desc=cluster.label(desc),
+             on_result=keep)
+    return [pd.concat([found[i][kind] for kind in task[6]], ignore_index=True) for i, task in enumerate(tasks)]
+
+
+def problem_path(task: tuple, kind: str) -> Path | None:
+    """Return the result file of problem ``kind`` of a :func:`run_unit` task (None without ``results_dir``)."""
+    tle_path, n_satellites, trial, seed, settings, results_dir = task[:6]
+    if results_dir is None:
+        return None
+    return result_path(results_dir, kind, n_satellites, trial, seed, settings, tle_path)
+
+
+def finished_problems(task: tuple) -> dict[str, pd.DataFrame]:
+    """Return the tables of the problems of a :func:`run_unit` task that its result files already hold."""
+    paths = {kind: problem_path(task, kind) for kind in task[6]}
+    return {kind: read_results(path) for kind, path in paths.items() if path is not None and path.exists()}
+
+
 def objective_comparison(*, trials: int, sizes: Iterable[int], seed: int = 0,
                          tle_path: str | os.PathLike | None = None, settings: StudySettings | None = None,
                          results_dir: str | os.PathLike | None = None, jobs: int = 1,
-                         problems: Iterable[str] = PROBLEMS, progress: bool = False) -> pd.DataFrame:
+                         problems: Iterable[str] = PROBLEMS, progress: bool = False,
+                         scheduler: Any = None) -> pd.DataFrame:
     """Run the §3 experiment: ``trials`` trials per constellation size, both problems.
 
     Parameters
@@ -145,11 +216,15 @@ def objective_comparison(*, trials: int, sizes: Iterable[int], seed: int = 0,
     results_dir : path, optional
         Where per-trial result files and cached contacts go; reruns resume from them.
     jobs : int
-        Worker processes (one SCIP thread each).
+        Worker processes (one SCIP thread each); unused with ``scheduler``.
     problems : iterable of str
         Subset of :data:`PROBLEMS`.
     progress : bool
-        Show a tqdm bar over units.
+        Show a tqdm bar over units (on a cluster: its worker count and dashboard link).
+    scheduler : str, path or distributed.Client, optional
+        Run the units on this Dask cluster (address ``"tcp://host:8786"``, scheduler
+        file or client; see :func:`gstk.study.cluster.study_cluster`) instead of a
+        local pool.  Same results; result files stay on this machine.
 
     Returns
     -------
@@ -163,7 +238,7 @@ def objective_comparison(*, trials: int, sizes: Iterable[int], seed: int = 0,
     if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
         raise GstkError(f"trials must be an integer >= 1, got {trials!r}")
     tasks = unit_tasks(path, sizes, trials, seed, settings, results_dir, problems)
-    frames = run_pool(tasks, run_unit, jobs=jobs, progress=progress, desc="objective comparison")
+    frames = run_units(tasks, jobs=jobs, scheduler=scheduler, progress=progress, desc="objective comparison")
     results = sorted_results(pd.concat(frames, ignore_index=True))
     results.attrs["settings"] = settings.to_dict()
     return results
@@ -191,12 +266,13 @@ def sensitivity(*, trials: int, sizes: Iterable[int], seed: int = 0, tle_path: s
                 settings: StudySettings | None = None, d_min_factors: Iterable[float] = (0.5, 1.0, 2.0),
                 b_month_factors: Iterable[float] = (0.5, 1.0, 2.0),
                 results_dir: str | os.PathLike | None = None, jobs: int = 1,
-                progress: bool = False) -> pd.DataFrame:
+                progress: bool = False, scheduler: Any = None) -> pd.DataFrame:
     """Return how the headline ratios move with D_min (min-cost) and B_month (max-data).
 
     Runs :func:`objective_comparison`'s units with D_min scaled by each of
     ``d_min_factors`` (min-cost only) and B_month scaled by each of
-    ``b_month_factors`` (max-data only), all in one process pool; units of
+    ``b_month_factors`` (max-data only), all in one process pool (or on the
+    Dask cluster ``scheduler``, as in :func:`objective_comparison`); units of
     factor 1 are shared with the main experiment through ``results_dir``.
 
     Returns
@@ -215,7 +291,7 @@ def sensitivity(*, trials: int, sizes: Iterable[int], seed: int = 0, tle_path: s
         for task in unit_tasks(path, sizes, trials, seed, varied, results_dir, (kind,)):
             tasks.append(task)
             labels.append((parameter, factor, getattr(varied, parameter)))
-    frames = run_pool(tasks, run_unit, jobs=jobs, progress=progress, desc="sensitivity")
+    frames = run_units(tasks, jobs=jobs, scheduler=scheduler, progress=progress, desc="sensitivity")
     summaries = []
     for (parameter, factor, value) in dict.fromkeys(labels):
         parts = [f for f, lab in zip(frames, labels) if lab == (parameter, factor, value)]

@@ -15,6 +15,7 @@ import logging
 import math
 import os
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,8 +25,10 @@ from gstk.problem.definition import Problem
 from gstk.problem.specs import MaxMissionData, MaxMonthlyCost
 from gstk.solve.options import SolverOptions
 from gstk.study.baselines import baseline_solutions, baseline_table, solution_row, study_optimum
+from gstk.study.cluster import study_cluster
+from gstk.study.runner import run_pool
 from gstk.study.settings import NETWORKS, StudySettings
-from gstk.study.trials import resolve_tle_path, trial_instance
+from gstk.study.trials import TrialInstance, resolve_tle_path, trial_instance
 
 log = logging.getLogger(__name__)
 
@@ -99,12 +102,16 @@ def pareto_front(contacts: pd.DataFrame, problem: Problem, caps_usd: Iterable[fl
 
 def pareto_study(*, n_satellites: int = 2, trial: int = 0, seed: int = 0, tle_path=None,
                  settings: StudySettings | None = None, cap_factors: Iterable[float] = DEFAULT_CAP_FACTORS,
-                 results_dir: str | os.PathLike | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 results_dir: str | os.PathLike | None = None,
+                 scheduler: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the front of one trial and its one-/two-provider networks at the base cap.
 
     The trial is unit (n_satellites, trial) of :mod:`gstk.study` (same
     satellites, prices and cached contacts).  Caps are ``cap_factors`` times the
-    base B_month of ``settings``.
+    base B_month of ``settings``.  With ``scheduler`` (a Dask cluster, see
+    :func:`gstk.study.cluster.study_cluster`) the front and the baselines are two
+    tasks on its workers: the front stays one warm-started chain, so the results
+    are the local ones.
 
     Returns
     -------
@@ -116,23 +123,50 @@ def pareto_study(*, n_satellites: int = 2, trial: int = 0, seed: int = 0, tle_pa
     """
     settings = settings or StudySettings()
     path = resolve_tle_path(tle_path)
-    cache = None if results_dir is None else os.path.join(results_dir, "contacts")
-    instance = trial_instance(path, n_satellites, trial, seed=seed, settings=settings, cache_dir=cache)
-    problem = instance.problem("max_data", settings)
-    base_cap = settings.b_month_usd_per_satellite * n_satellites
-    factors = sorted({float(f) for f in cap_factors})
-    front = pareto_front(instance.contacts, problem, [f * base_cap for f in factors],
-                         options=settings.solver_options)
-    front.insert(0, "cap_factor", factors)
-    baselines = baseline_solutions(instance.contacts, problem, options=settings.solver_options)
+    factors = tuple(sorted({float(f) for f in cap_factors}))
+    if scheduler is None:
+        cache = None if results_dir is None else os.path.join(results_dir, "contacts")
+        instance = trial_instance(path, n_satellites, trial, seed=seed, settings=settings, cache_dir=cache)
+        front, table = front_table(instance, settings, factors), base_cap_baselines(instance, settings)
+    else:
+        task = (path, n_satellites, trial, seed, settings, factors)
+        with study_cluster(scheduler, tle_path=path) as cluster:
+            front, table = run_pool([("front", *task), ("baselines", *task)], pareto_part,
+                                    executor=cluster.executor, desc=cluster.label("pareto"),
+                                    unit_ids=[f"pareto {part} of (n_satellites, trial, seed) = "
+                                              f"{(n_satellites, trial, seed)!r}" for part in ("front", "baselines")])
+    table["below_front"] = table["data_total_bit"].astype(float) < _front_data_at(front, table["monthly_cost_usd"])
+    return front, table
+
+
+def pareto_part(part: str, tle_path: str, n_satellites: int, trial: int, seed: int, settings: StudySettings,
+                cap_factors: tuple[float, ...]) -> pd.DataFrame:
+    """Return the front (``part="front"``) or the base-cap baselines (``"baselines"``) of one trial (a cluster task)."""
+    instance = trial_instance(tle_path, n_satellites, trial, seed=seed, settings=settings)
+    if part == "front":
+        return front_table(instance, settings, cap_factors)
+    return base_cap_baselines(instance, settings)
+
+
+def front_table(instance: TrialInstance, settings: StudySettings, cap_factors: tuple[float, ...]) -> pd.DataFrame:
+    """Return :func:`pareto_front` of a trial at ``cap_factors`` times its base cap, with ``cap_factor``."""
+    base_cap = settings.b_month_usd_per_satellite * instance.n_satellites
+    front = pareto_front(instance.contacts, instance.problem("max_data", settings),
+                         [f * base_cap for f in cap_factors], options=settings.solver_options)
+    front.insert(0, "cap_factor", list(cap_factors))
+    front.attrs.update({"n_satellites": instance.n_satellites, "satellites": instance.satellite_names,
+                        "base_cap_usd": base_cap, "rule": settings.rule})
+    return front
+
+
+def base_cap_baselines(instance: TrialInstance, settings: StudySettings) -> pd.DataFrame:
+    """Return the one- and two-provider max-data networks of a trial at its base cap (``network``, ``cap_usd``)."""
+    baselines = baseline_solutions(instance.contacts, instance.problem("max_data", settings),
+                                   options=settings.solver_options)
     table = baseline_table(baselines)
     table.insert(0, "network", [NETWORKS.get(len(k), f"{len(k)}_provider") for k in baselines])
-    table["cap_usd"] = base_cap
-    front.attrs.update({"n_satellites": n_satellites, "satellites": instance.satellite_names,
-                        "base_cap_usd": base_cap, "rule": settings.rule})
-    dominated = table["data_total_bit"].astype(float) < _front_data_at(front, table["monthly_cost_usd"])
-    table["below_front"] = dominated
-    return front, table
+    table["cap_usd"] = settings.b_month_usd_per_satellite * instance.n_satellites
+    return table
 
 
 def _front_data_at(front: pd.DataFrame, monthly_cost_usd: pd.Series) -> np.ndarray:

@@ -5,7 +5,7 @@ Every paper figure or analysis has one notebook in ``notebooks/``;
 about 5 minutes on 2 cores) and its *full* parameters (the paper's trial
 counts).  :func:`reproduce` runs them one after the other (the objective
 comparison itself runs its trials in a process pool of ``jobs`` workers,
-one SCIP thread each) and writes::
+one SCIP thread each, or on the Dask cluster ``scheduler``) and writes::
 
     OUT/notebooks/<name>.ipynb    executed copies (partial, with the traceback, if one failed)
     OUT/figures/<name>_*.png|pdf  figures
@@ -14,8 +14,11 @@ one SCIP thread each) and writes::
     OUT/reproduce.json            what ran: command, parameters, versions, dates, wall times, status
 
 A failed notebook does not stop the others; its partially executed copy stays
-and the run reports it.  Rerunning with the same ``OUT`` resumes: finished
-trials are read from ``results/trials`` instead of being recomputed.
+and the run reports it.  The run record never claims more than the files show:
+it is rewritten atomically as each notebook changes state (running, ok,
+failed, interrupted), so Ctrl-C leaves "interrupted" and a killed run leaves
+"running".  Rerunning with the same ``OUT`` resumes: finished trials are read
+from ``results/trials`` instead of being recomputed.
 """
 from __future__ import annotations
 
@@ -102,7 +105,7 @@ MANIFEST: tuple[NotebookRun, ...] = (
 )
 
 #: Parameters :func:`reproduce` sets in every notebook that declares them.
-COMMON_PARAMETERS = ("figures_dir", "results_dir", "tle_path", "jobs")
+COMMON_PARAMETERS = ("figures_dir", "results_dir", "tle_path", "jobs", "scheduler")
 
 
 def manifest_entry(name: str) -> NotebookRun:
@@ -135,14 +138,16 @@ def declared_parameters(notebook: Path) -> set[str]:
 
 
 def notebook_parameters(entry: NotebookRun, notebook: Path, *, quick: bool, out_dir: Path, jobs: int,
-                        tle_path: str | None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+                        tle_path: str | None, overrides: dict[str, Any] | None = None,
+                        scheduler: str | None = None) -> dict[str, Any]:
     """Return the parameters papermill injects: manifest values, common paths, overrides.
 
     Only names the notebook declares are passed (papermill would otherwise add
-    unknown names with a warning).
+    unknown names with a warning).  ``scheduler`` (a Dask scheduler address or
+    file, None for the local pool) goes to every notebook declaring ``scheduler``.
     """
     common = {"figures_dir": str(out_dir / "figures"), "results_dir": str(out_dir / "results"),
-              "tle_path": None if tle_path is None else str(tle_path), "jobs": int(jobs)}
+              "tle_path": None if tle_path is None else str(tle_path), "jobs": int(jobs), "scheduler": scheduler}
     wanted = {**common, **entry.parameters(quick), **(overrides or {})}
     declared = declared_parameters(notebook)
     unknown = sorted(set(entry.parameters(quick)) - declared)
@@ -156,33 +161,60 @@ class NotebookResult:
     """What happened to one notebook."""
 
     name: str
-    status: str  # "ok" | "failed"
+    status: str  # one of NOTEBOOK_STATES: "running" | "ok" | "failed" | "interrupted"
     seconds: float
     output: str
     parameters: dict[str, Any]
     error: str = ""
+    started_utc: str = ""
+
+
+#: What the run record says of a notebook: being executed (also what a killed run leaves), executed to
+#: the end, stopped by an error (its partial copy kept), stopped by Ctrl-C.
+NOTEBOOK_STATES = ("running", "ok", "failed", "interrupted")
+
+
+def _now_utc() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def run_notebook(entry: NotebookRun, *, quick: bool, out_dir: Path, jobs: int, tle_path: str | None,
                  source_dir: Path, overrides: dict[str, Any] | None = None,
-                 kernel_name: str = "python3") -> NotebookResult:
-    """Execute one notebook with papermill; never raises for a failing notebook."""
+                 kernel_name: str = "python3", scheduler: str | None = None) -> NotebookResult:
+    """Execute one notebook with papermill; never raises for a failing notebook.
+
+    A notebook whose kernel was interrupted (Ctrl-C reaches the kernel too) comes back
+    ``"interrupted"``; a KeyboardInterrupt of this process propagates.
+    """
     import papermill
 
     source = source_dir / f"{entry.name}.ipynb"
     output = out_dir / "notebooks" / f"{entry.name}.ipynb"
     output.parent.mkdir(parents=True, exist_ok=True)
     params = notebook_parameters(entry, source, quick=quick, out_dir=out_dir, jobs=jobs, tle_path=tle_path,
-                                 overrides=overrides)
-    started = time.perf_counter()
+                                 overrides=overrides, scheduler=scheduler)
+    started, started_utc = time.perf_counter(), _now_utc()
     try:
         papermill.execute_notebook(str(source), str(output), parameters=params, kernel_name=kernel_name,
                                    progress_bar=False, cwd=str(out_dir))
     except Exception as exc:  # noqa: BLE001 - a failing notebook is reported, the run goes on
         message = " ".join(str(exc).split())
-        return NotebookResult(entry.name, "failed", time.perf_counter() - started, str(output), params,
-                              message[-2000:])
-    return NotebookResult(entry.name, "ok", time.perf_counter() - started, str(output), params)
+        status = "interrupted" if getattr(exc, "ename", "") == "KeyboardInterrupt" else "failed"
+        return NotebookResult(entry.name, status, time.perf_counter() - started, str(output), params,
+                              message[-2000:], started_utc)
+    return NotebookResult(entry.name, "ok", time.perf_counter() - started, str(output), params,
+                          started_utc=started_utc)
+
+
+def _cluster_description(scheduler: str, tle_path: str | os.PathLike | None) -> str:
+    """Return the one-line description of the Dask cluster ``scheduler`` after checking its workers."""
+    from gstk.study.cluster import study_cluster
+    from gstk.study.trials import resolve_tle_path
+
+    if not isinstance(scheduler, str):
+        raise GstkError(f"scheduler must be an address or a scheduler file, got {scheduler!r}")
+    with study_cluster(scheduler, tle_path=resolve_tle_path(tle_path)) as cluster:
+        return cluster.describe()
 
 
 def _git_commit(path: Path) -> str:
@@ -198,7 +230,7 @@ def reproduce(*, quick: bool, out_dir: str | os.PathLike, jobs: int = 1, tle_pat
               progress: bool | None = None, notebooks: list[str] | None = None,
               overrides: dict[str, dict[str, Any]] | None = None,
               notebooks_path: str | os.PathLike | None = None,
-              report: Callable[[str], None] | None = None) -> dict[str, Any]:
+              report: Callable[[str], None] | None = None, scheduler: str | None = None) -> dict[str, Any]:
     """Execute the manifest's notebooks into ``out_dir``; return (and write) the run record.
 
     Parameters
@@ -221,13 +253,21 @@ def reproduce(*, quick: bool, out_dir: str | os.PathLike, jobs: int = 1, tle_pat
         Directory of the notebooks (default: the source tree's ``notebooks/``).
     report : callable, optional
         Receives one line per event (the CLI prints them).
+    scheduler : str, optional
+        A Dask scheduler address (``"tcp://host:8786"``) or scheduler file: its workers are
+        checked once here (gstk version, TLE file), then every notebook declaring ``scheduler``
+        runs its units there (``jobs`` is then unused).  None: the local pool of ``jobs``.
 
     Returns
     -------
     dict
-        ``out_dir, mode, started_utc, wall_time_s, ok`` and ``notebooks``: one record per
-        notebook (``status, seconds, output, parameters, error``), ``figures`` and ``tables``
-        (paths written), also saved as ``OUT/reproduce.json``.
+        ``out_dir, mode, started_utc, wall_time_s, state, ok`` and ``notebooks``: one record per
+        notebook (``status, seconds, output, parameters, error, started_utc``), ``figures`` and
+        ``tables`` (paths written), also saved as ``OUT/reproduce.json``.  The record is rewritten
+        atomically whenever a notebook changes state (:data:`NOTEBOOK_STATES`): "running" before it
+        starts, then "ok", "failed" or "interrupted"; ``state`` is "running", "finished" or
+        "interrupted" (Ctrl-C: the record is written, then KeyboardInterrupt propagates), and ``ok``
+        is true only for a finished run whose notebooks are all "ok".
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise GstkError(f"jobs must be an integer >= 1, got {jobs!r}")
@@ -243,18 +283,36 @@ def reproduce(*, quick: bool, out_dir: str | os.PathLike, jobs: int = 1, tle_pat
         "command": " ".join(sys.argv), "python": platform.python_version(), "host_cpus": os.cpu_count(),
         "gstk_commit": _git_commit(source_dir), "notebooks": _previous_runs(out, quick),
     }
+    if scheduler is not None:
+        record["scheduler"] = scheduler
+        say(f"cluster: {_cluster_description(scheduler, tle_path)}")
     started = time.perf_counter()
     for entry in entries:
         if progress or progress is None:
             say(f"running {entry.name} ...")
-        result = run_notebook(entry, quick=quick, out_dir=out, jobs=jobs,
-                              tle_path=None if tle_path is None else str(tle_path), source_dir=source_dir,
-                              overrides=(overrides or {}).get(entry.name))
+        # recorded before it starts: a killed run leaves "running", never an old "ok" beside a partial copy
+        record["notebooks"][entry.name] = NotebookResult(
+            entry.name, "running", 0.0, str(out / "notebooks" / f"{entry.name}.ipynb"), {},
+            started_utc=_now_utc()).__dict__
+        _write_record(out, record, started, state="running")
+        clock = time.perf_counter()
+        try:
+            result = run_notebook(entry, quick=quick, out_dir=out, jobs=jobs,
+                                  tle_path=None if tle_path is None else str(tle_path), source_dir=source_dir,
+                                  overrides=(overrides or {}).get(entry.name), scheduler=scheduler)
+        except KeyboardInterrupt:
+            record["notebooks"][entry.name].update(status="interrupted", seconds=time.perf_counter() - clock,
+                                                   error="interrupted (Ctrl-C); the executed copy is partial")
+            _write_record(out, record, started, state="interrupted")
+            raise
         record["notebooks"][entry.name] = result.__dict__
         say(f"{entry.name}: {result.status} in {result.seconds:.0f} s -> {result.output}"
             + (f"\n  error: {result.error[-500:]}" if result.error else ""))
-        _write_record(out, record, started)
-    record = _write_record(out, record, started)
+        if result.status == "interrupted":  # the kernel got the Ctrl-C first: stop the run as well
+            _write_record(out, record, started, state="interrupted")
+            raise KeyboardInterrupt
+        _write_record(out, record, started, state="running")
+    record = _write_record(out, record, started, state="finished")
     return record
 
 
@@ -268,12 +326,21 @@ def _previous_runs(out: Path, quick: bool) -> dict[str, Any]:
     return dict(previous.get("notebooks", {})) if previous.get("mode") == ("quick" if quick else "full") else {}
 
 
-def _write_record(out: Path, record: dict[str, Any], started: float) -> dict[str, Any]:
+def _write_record(out: Path, record: dict[str, Any], started: float, *, state: str) -> dict[str, Any]:
+    """Write the run record atomically (a reader sees the old file or the new one, never half of one).
+
+    ``state`` is the run's: "running", "finished" or "interrupted"; ``ok`` is true only for a finished
+    run whose every recorded notebook is "ok".
+    """
+    record["state"] = state
     record["wall_time_s"] = round(time.perf_counter() - started, 1)
-    record["ok"] = all(n["status"] == "ok" for n in record["notebooks"].values())
+    record["ok"] = state == "finished" and all(n["status"] == "ok" for n in record["notebooks"].values())
     record["figures"] = sorted(str(p) for p in (out / "figures").glob("*.png")) if (out / "figures").exists() else []
     record["tables"] = sorted(str(p) for p in (out / "results").glob("*.csv")) if (out / "results").exists() else []
-    (out / "reproduce.json").write_text(json.dumps(record, indent=1, default=str), encoding="utf-8")
+    path = out / "reproduce.json"
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial.write_text(json.dumps(record, indent=1, default=str), encoding="utf-8")
+    os.replace(partial, path)
     return record
 
 
@@ -296,8 +363,14 @@ def add_reproduce_arguments(parser: argparse.ArgumentParser) -> argparse.Argumen
                         help="directory of the notebooks (default: notebooks/ of the gstk source tree)")
     parser.add_argument("--trials", type=_positive_int, metavar="N",
                         help="override the trial count of objective_comparison (e.g. a reduced full run)")
-    parser.add_argument("--time-limit", type=float, dest="time_limit_s", metavar="S",
+    parser.add_argument("--time-limit", type=_positive_seconds, dest="time_limit_s", metavar="S",
                         help="override the SCIP time limit per solve of the study notebooks")
+    cluster = parser.add_mutually_exclusive_group()
+    cluster.add_argument("--scheduler", metavar="ADDRESS",
+                         help="run the study's units on this Dask scheduler, e.g. tcp://HOST:8786 "
+                              "(default: $DASK_SCHEDULER_ADDRESS, else the local pool of --jobs)")
+    cluster.add_argument("--scheduler-file", dest="scheduler_file", metavar="FILE",
+                         help="the same, with the scheduler file of `dask scheduler --scheduler-file FILE`")
     return parser
 
 
@@ -308,6 +381,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return value
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not (value > 0 and value != float("inf")):  # NaN fails the first test
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds > 0, got {text!r}")
     return value
 
 
@@ -323,6 +406,13 @@ def command_overrides(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     return overrides
 
 
+def command_scheduler(args: argparse.Namespace) -> str | None:
+    """Return the Dask scheduler of ``--scheduler``, ``--scheduler-file`` or ``$DASK_SCHEDULER_ADDRESS`` (None: local)."""
+    from gstk.study.cluster import scheduler_from
+
+    return scheduler_from(getattr(args, "scheduler", None), getattr(args, "scheduler_file", None))
+
+
 def run_reproduce_command(args: argparse.Namespace, stream: TextIO | None = None) -> int:
     """Run ``gstk reproduce`` from parsed arguments; print where everything went; return the exit status.
 
@@ -335,10 +425,17 @@ def run_reproduce_command(args: argparse.Namespace, stream: TextIO | None = None
         stream.write(line + "\n")
         stream.flush()
 
-    say(f"gstk reproduce ({'quick' if quick else 'full'}) -> {Path(args.out).resolve()} with {args.jobs} job(s)")
-    record = reproduce(quick=quick, out_dir=args.out, jobs=args.jobs, tle_path=args.tle_path, progress=True,
-                       notebooks=args.notebooks, overrides=command_overrides(args), report=say,
-                       notebooks_path=getattr(args, "notebooks_path", None))
+    scheduler = command_scheduler(args)
+    where = f"on the Dask scheduler {scheduler}" if scheduler else f"with {args.jobs} job(s)"
+    say(f"gstk reproduce ({'quick' if quick else 'full'}) -> {Path(args.out).resolve()} {where}")
+    try:
+        record = reproduce(quick=quick, out_dir=args.out, jobs=args.jobs, tle_path=args.tle_path, progress=True,
+                           notebooks=args.notebooks, overrides=command_overrides(args), report=say,
+                           notebooks_path=getattr(args, "notebooks_path", None), scheduler=scheduler)
+    except KeyboardInterrupt:
+        say(f"interrupted: the run record {Path(args.out).resolve() / 'reproduce.json'} says so; rerun the same "
+            "command to resume finished trials")
+        raise
     out = Path(record["out_dir"])
     say(f"done in {record['wall_time_s']:.0f} s")
     say(f"  executed notebooks: {out / 'notebooks'}")

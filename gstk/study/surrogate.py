@@ -34,6 +34,7 @@ import logging
 import math
 import os
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,7 +45,8 @@ from gstk.problem.definition import Problem
 from gstk.problem.specs import RequiredStation
 from gstk.seeds import unit_seeds
 from gstk.study.baselines import monthly_operational_cost_usd, study_optimum
-from gstk.study.runner import atomic_write
+from gstk.study.cluster import study_cluster
+from gstk.study.runner import atomic_write, run_pool
 from gstk.study.settings import PROBLEMS, StudySettings, study_constraints, study_objective
 from gstk.study.trials import load_catalog, resolve_tle_path, study_stations
 from gstk.units import SECONDS_PER_DAY
@@ -240,8 +242,12 @@ def evaluation_windows(train_days: float, horizon_days: float, test_days: float)
 def out_of_sample(*, n_satellites: int, problem: str = "max_data", seed: int = 0, tle_path=None,
                   settings: StudySettings | None = None, train_days: float = 7.0, horizon_days: float = 60.0,
                   test_days: float = 7.0, hindsight: bool = True,
-                  results_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+                  results_dir: str | os.PathLike | None = None, scheduler: Any = None) -> pd.DataFrame:
     """Optimize on days [0, train_days] and evaluate the fixed network on later windows.
+
+    The later windows are independent once the network is fixed: with
+    ``scheduler`` (a Dask cluster, see :func:`gstk.study.cluster.study_cluster`)
+    each is one task on its workers (:func:`window_evaluation`), same results.
 
     Returns
     -------
@@ -274,22 +280,23 @@ def out_of_sample(*, n_satellites: int, problem: str = "max_data", seed: int = 0
     windows = evaluation_windows(train_days, horizon_days, test_days)
     window_contacts = [clip_contacts(contacts, t0 + pd.Timedelta(days=a), t0 + pd.Timedelta(days=b))
                        for a, b in windows]
-    options = settings.solver_options
-    trained = study_optimum(window_contacts[0], base, options=options)
+    trained = study_optimum(window_contacts[0], base, options=settings.solver_options)
     if not trained.status.has_solution:
         raise GstkError(f"out_of_sample: the training problem has no solution ({trained!r}); "
                         "relax D_min or B_month")
     chosen = trained.selected_stations
     fixed = fixed_network_problem(base, chosen)
-    rows = []
-    for i, ((a, b), window) in enumerate(zip(windows, window_contacts)):
-        on_network = window[window["station_id"].isin(chosen)]
-        on_network.attrs = dict(window.attrs)
-        solution = trained if i == 0 else study_optimum(on_network, fixed, options=options)
-        rows.append(_window_row(i, a, b, solution, on_network, settings, chosen))
-        if hindsight:
-            best = trained if i == 0 else study_optimum(window, base, start_from=solution, options=options)
-            rows[-1]["hindsight_objective"] = best.objective if best.status.has_solution else math.nan
+    rows = [_window_row(0, *windows[0], trained, _on_network(window_contacts[0], chosen), settings, chosen)]
+    if hindsight:
+        rows[0]["hindsight_objective"] = trained.objective
+    tasks = [(i, a, b, window, chosen, fixed, base, settings, hindsight)
+             for i, ((a, b), window) in enumerate(zip(windows, window_contacts)) if i > 0]
+    if scheduler is None:
+        rows += [window_evaluation(*task) for task in tasks]
+    else:
+        with study_cluster(scheduler) as cluster:  # the contacts travel with the tasks: no TLE file on workers
+            rows += run_pool(tasks, window_evaluation, executor=cluster.executor, desc=cluster.label("out of sample"),
+                             unit_ids=[f"out-of-sample window {t[0]} (days {t[1]:g}-{t[2]:g})" for t in tasks])
     out = pd.DataFrame(rows)
     reference = out.loc[0, "objective"]
     out["objective_drift"] = out["objective"] / reference - 1.0
@@ -298,6 +305,30 @@ def out_of_sample(*, n_satellites: int, problem: str = "max_data", seed: int = 0
         out["regret"] = sign * (out["hindsight_objective"] - out["objective"]) / out["hindsight_objective"].abs()
     out.attrs.update({"problem": problem, "n_satellites": n_satellites, "stations": chosen})
     return out
+
+
+def window_evaluation(i: int, a: float, b: float, window: pd.DataFrame, chosen: tuple[str, ...], fixed: Problem,
+                      base: Problem, settings: StudySettings, hindsight: bool) -> dict:
+    """Return the row of evaluation window ``i`` (days ``a``-``b``) of the fixed network ``chosen``.
+
+    Re-optimizes the schedule of the fixed network on the window's contacts and,
+    with ``hindsight``, the network chosen on that window (started from it).
+    """
+    options = settings.solver_options
+    on_network = _on_network(window, chosen)
+    solution = study_optimum(on_network, fixed, options=options)
+    row = _window_row(i, a, b, solution, on_network, settings, chosen)
+    if hindsight:
+        best = study_optimum(window, base, start_from=solution, options=options)
+        row["hindsight_objective"] = best.objective if best.status.has_solution else math.nan
+    return row
+
+
+def _on_network(window: pd.DataFrame, chosen: tuple[str, ...]) -> pd.DataFrame:
+    """Return the contacts of ``window`` at the stations ``chosen`` (window attributes kept)."""
+    on_network = window[window["station_id"].isin(chosen)]
+    on_network.attrs = dict(window.attrs)
+    return on_network
 
 
 def _window_row(i: int, a: float, b: float, solution, on_network: pd.DataFrame, settings: StudySettings,

@@ -79,6 +79,8 @@ def _taken_rows(data: VerificationData, taken: pd.DataFrame | None) -> tuple[np.
     right = pd.DataFrame({"satellite_id": data.contacts["satellite_id"].to_numpy(object),
                           "station_id": data.contacts["station_id"].to_numpy(object), "t": data.aos_s,
                           "row": np.arange(len(data.aos_s))})
+    for frame in (left, right):  # one key dtype on both sides, also for an empty contact table
+        frame[["satellite_id", "station_id"]] = frame[["satellite_id", "station_id"]].astype(str)
     matched = pd.merge_asof(left.sort_values("t"), right.sort_values("t"), on="t",
                             by=["satellite_id", "station_id"], tolerance=ONE_MILLISECOND,
                             direction="nearest").sort_values("i")
