@@ -197,3 +197,16 @@ def test_explore_displays_the_panel(instance, capsys):
     explorer = widgets.explore(contacts, satellites, stations)
     assert isinstance(explorer, widgets.Explorer) and "gstk-explorer" in explorer.panel._dom_classes
     assert "VBox" in capsys.readouterr().out  # outside IPython, display() prints the widget
+
+
+def test_the_solver_dropdown_runs_highs_with_the_same_optimum(explorer, instance):
+    contacts, _, _ = instance
+    ui = explorer.ui
+    assert [key for _, key in ui.solver.options] == ["scip", "highs"] and ui.settings().solver == "scip"
+    scip = explorer.solve()
+    ui.solver.value = "highs"
+    highs = explorer.solve()
+    assert highs.solver_status.endswith(("highs:kOptimal", "highs:kTimeLimit")), highs.message
+    assert verify(highs, contacts, explorer.problem()) == []
+    if scip.status.value == highs.status.value == "OPTIMAL":
+        assert highs.objective == pytest.approx(scip.objective, rel=1e-6)

@@ -60,6 +60,8 @@ OBJECTIVES: dict[str, tuple[str, type[Spec]]] = {
 DEFAULT_START = "2025-03-11T00:00:00Z"
 #: Band letters in the order they are offered; others follow alphabetically.
 _BAND_ORDER = ("S", "X", "Ka", "Ku", "UHF", "VHF", "L")
+#: The solver dropdown: backend -> label (HiGHS needs ``gstk[highs]``).
+SOLVER_LABELS = {"scip": "SCIP", "highs": "HiGHS"}
 #: Share of the progress bar before the solver starts, and where drawing starts.
 _SOLVE_FROM, _DRAW_FROM = 0.2, 0.9
 _TICK_S = 0.5
@@ -78,6 +80,7 @@ class Settings:
     min_contact_duration_s: float = 0.0
     min_daily_downlink_gb: float | None = None
     time_limit_s: float = 30.0
+    solver: str = "scip"
 
 
 def problem_specs(settings: Settings) -> tuple[Spec, list[Spec]]:
@@ -275,11 +278,12 @@ class Explorer:
             contacts = self.contacts()
             self._set_stage("building the model", 0.15)
             problem = self.problem(settings)
-            self._set_stage("solving with SCIP", _SOLVE_FROM)
+            self._set_stage(f"solving with {SOLVER_LABELS.get(settings.solver, settings.solver)}", _SOLVE_FROM)
             from gstk.solve.api import optimize
             from gstk.solve.options import SolverOptions
 
-            solution = optimize(contacts, problem, options=SolverOptions(time_limit_s=float(settings.time_limit_s)))
+            solution = optimize(contacts, problem, options=SolverOptions(
+                solver=settings.solver, time_limit_s=float(settings.time_limit_s)))
             self._set_stage("drawing the results", _DRAW_FROM)
             self.solution = solution
             self.ui.show_solution(solution, self.stations, self._altitude_km())
@@ -313,7 +317,7 @@ class Explorer:
             self._thread = threading.Thread(target=self._run, args=(settings,), daemon=True,
                                             name="gstk-explorer-solve")
             self._thread.start()
-        threading.Thread(target=self._tick, args=(settings.time_limit_s,), daemon=True).start()
+        threading.Thread(target=self._tick, args=(settings.time_limit_s, settings.solver), daemon=True).start()
         return True
 
     def wait(self, timeout_s: float | None = None):
@@ -329,13 +333,14 @@ class Explorer:
         finally:
             self.ui.set_busy(False)
 
-    def _tick(self, time_limit_s: float) -> None:
-        """Advance the progress bar while SCIP runs (it reports nothing until it stops)."""
+    def _tick(self, time_limit_s: float, solver: str = "scip") -> None:
+        """Advance the progress bar while the solver runs (it reports nothing until it stops)."""
         while self.running:
             elapsed = time.monotonic() - self._stage_began
             share = min(elapsed / max(float(time_limit_s), 1e-9), 1.0)
             if self._stage_value == _SOLVE_FROM:  # checked again right before writing
-                self.ui.show_progress(f"solving with SCIP… {elapsed:.0f} s (limit {time_limit_s:g} s)",
+                self.ui.show_progress(f"solving with {SOLVER_LABELS.get(solver, solver)}… {elapsed:.0f} s "
+                                      f"(limit {time_limit_s:g} s)",
                                       _SOLVE_FROM + (_DRAW_FROM - _SOLVE_FROM) * share)
             time.sleep(_TICK_S)
 
@@ -408,6 +413,10 @@ class _Controls:
                                           description="Min daily downlink (GB/sat)", **wide)
         self.time_limit = w.FloatSlider(value=float(time_limit_s), min=5, max=300, step=5,
                                         readout_format=".0f", description="Time limit (s)", **wide)
+        self.solver = w.Dropdown(options=[(name, key) for key, name in SOLVER_LABELS.items()], value="scip",
+                                 description="Solver", style={"description_width": "190px"},
+                                 layout=w.Layout(width="320px"))
+        self.solver.add_class("gstk-solver")
         self.use_cost_cap = w.Checkbox(value=True, indent=False, layout=w.Layout(width="28px"))
         self.use_max_providers = w.Checkbox(value=True, indent=False, layout=w.Layout(width="28px"))
         self.use_min_downlink = w.Checkbox(value=False, indent=False, layout=w.Layout(width="28px"))
@@ -449,7 +458,7 @@ class _Controls:
         ], layout=w.Layout(width="380px", margin="0 24px 0 0"))
         cap, count, downlink = (w.HBox([toggle, slider]) for toggle, slider in self._toggled())
         limits = w.VBox([cap, count, w.HBox([w.Label(**pad), self.min_duration]), downlink,
-                         w.HBox([w.Label(**pad), self.time_limit])])
+                         w.HBox([w.Label(**pad), self.time_limit]), w.HBox([w.Label(**pad), self.solver])])
         run = w.HBox([self.solve_button, self.progress, self.progress_label],
                      layout=w.Layout(align_items="center"))
         note = w.HTML("<small>Ticked constraints apply. Always on: one contact per antenna (11), "
@@ -472,6 +481,7 @@ class _Controls:
             min_contact_duration_s=float(self.min_duration.value),
             min_daily_downlink_gb=float(self.min_downlink.value) if self.use_min_downlink.value else None,
             time_limit_s=float(self.time_limit.value),
+            solver=str(self.solver.value),
         )
 
     def set_busy(self, busy: bool) -> None:

@@ -45,9 +45,11 @@ STATION_PRICE_KEYS = ("setup_cost_usd", "monthly_cost_usd", "licence_cost_usd", 
 PROVIDER_PRICE_KEYS = ("integration_cost_usd", *STATION_PRICE_KEYS)
 #: Largest finite float: an integer beyond it cannot be converted to one.
 _FLOAT_MAX = float(np.finfo(np.float64).max)
-SOLVER_KEYS = {"time_limit_s": "number", "rel_gap": "number", "threads": "integer", "seed": "integer",
-               "scip_params": "mapping", "warm_start": "boolean",
-               "greedy_start": "boolean"}
+SOLVER_KEYS = {"solver": "choice", "time_limit_s": "number", "rel_gap": "number", "threads": "integer",
+               "seed": "integer", "scip_params": "mapping", "warm_start": "boolean",
+               "greedy_start": "boolean", "highs_options": "mapping"}
+#: The values of ``solver.solver``.
+SOLVER_NAMES = ("scip", "highs")
 
 
 # --------------------------------------------------------------------------- checks (one line each)
@@ -351,7 +353,7 @@ def parse_prices(value: Any) -> dict[str, Any]:
 
 
 def parse_solver(value: Any) -> dict[str, Any]:
-    """Return the ``solver`` section: time limit, gap, threads, seed, SCIP parameters (None values dropped)."""
+    """Return the ``solver`` section: backend, time limit, gap, threads, seed, parameters (None values dropped)."""
     where = "scenario.solver"
     entry = check_mapping(value, where, tuple(SOLVER_KEYS))
     return {k: _solver_value(k, v, f"{where}.{k}") for k, v in entry.items() if v is not None}
@@ -360,6 +362,10 @@ def parse_solver(value: Any) -> dict[str, Any]:
 def _solver_value(key: str, value: Any, where: str) -> Any:
     """One value of the ``solver`` section, checked by its kind in :data:`SOLVER_KEYS`."""
     kind = SOLVER_KEYS[key]
+    if kind == "choice":
+        if value not in SOLVER_NAMES:
+            raise key_error(where, f"expected one of {list(SOLVER_NAMES)}, got {brief(value)}")
+        return value
     if kind == "mapping":
         return _scip_params(value, where)
     if kind == "boolean":
@@ -370,7 +376,7 @@ def _solver_value(key: str, value: Any, where: str) -> Any:
 
 
 def _scip_params(value: Any, where: str) -> dict[str, Any]:
-    """SCIP parameter name -> number, boolean or string (SCIP checks the names when it solves)."""
+    """Solver parameter name -> number, boolean or string (the solver checks the names when it solves)."""
     params = check_mapping(value, where)
     for name, v in params.items():
         check_string(name, f"{where} key")

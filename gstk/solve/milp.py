@@ -1,4 +1,4 @@
-"""Solve one built model (one MILP) with SCIP and return its Solution."""
+"""Solve one built model (one MILP) with SCIP or HiGHS and return its Solution."""
 from __future__ import annotations
 
 import logging
@@ -13,7 +13,8 @@ from gstk.model.provider_sets import cap_can_bind
 from gstk.problem.specs import MaxContactGap, MaxMissionData, MinMaxGap, Spec
 from gstk.solution.result import Solution, Status
 from gstk.solve.options import SolverOptions, TimeBudget
-from gstk.solve.scip import options_parameters, run_scip, status_message
+from gstk.solve.highs import highs_options, run_highs
+from gstk.solve.scip import options_parameters, run_scip
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def problem_dict(objective: Spec, constraints) -> dict:
 
 # ----------------------------------------------------------------------------- one model
 def solve_model(model, options: SolverOptions, budget: TimeBudget) -> Solution:
-    """Solve one built MILP with SCIP within what ``budget`` has left; never raises on outcomes.
+    """Solve one built MILP with SCIP or HiGHS (``options.solver``) within ``budget``; never raises on outcomes.
 
     ``options`` are validated solver options (:class:`~gstk.solve.options.SolverOptions`);
     max data (3) without a binding cost cap runs with :data:`MAX_DATA_SCIP_PARAMS` under
@@ -77,11 +78,9 @@ def solve_model(model, options: SolverOptions, budget: TimeBudget) -> Solution:
     start (a partial one, finished by SCIP's ``completesol`` heuristic, when incomplete).
     """
     objective, constraints = model_objective(model), model_constraints(model)
-    params = options_parameters(options, time_limit_s=budget.remaining_s(), defaults=default_scip_params(
-        objective, data=getattr(model, "data", None), constraints=constraints))
     if options.warm_start and getattr(model, "warm_start", None):
         set_start_values(model, model.warm_start)
-    run = run_scip(model.problem, model.variables.x, params, warm_start=options.warm_start)
+    run = run_solver(model, options, budget, objective, constraints)
     scale = float(getattr(model, "objective_scale", 1.0))
     status = run.status
     n_var, n_con = model_size(model)
@@ -92,15 +91,25 @@ def solve_model(model, options: SolverOptions, budget: TimeBudget) -> Solution:
         include_boundary=gap_include_boundary(objective, constraints),
         build_time_s=float(getattr(model, "build_time_s", 0.0)), solve_time_s=run.wall_time_s,
         n_variables=n_var, n_constraints=n_con, problem=problem_dict(objective, constraints),
-        n_solves=1, solver_status=run.scip_status,
+        n_solves=1, solver_status=run.solver_status,
     )
     solution = _snap_optimal(solution)
-    message = status_message(run.scip_status, status, solution.gap)
+    message = run.message(status, solution.gap)
     if run.error and not status.has_solution and status is not Status.NO_SOLUTION:
         message += f"; {run.error}"
     if run.primal is not None and solution.objective is not None:
         _check_objective(run.primal * scale, solution.objective, objective.builder)
     return replace(solution, message=message)
+
+
+def run_solver(model, options: SolverOptions, budget: TimeBudget, objective: Spec, constraints):
+    """Run the backend ``options.solver`` names on the model within what ``budget`` has left."""
+    if options.solver == "highs":
+        params = highs_options(options, time_limit_s=budget.remaining_s())
+        return run_highs(model.problem, model.variables.x, params, warm_start=options.warm_start)
+    params = options_parameters(options, time_limit_s=budget.remaining_s(), defaults=default_scip_params(
+        objective, data=getattr(model, "data", None), constraints=constraints))
+    return run_scip(model.problem, model.variables.x, params, warm_start=options.warm_start)
 
 
 def default_scip_params(objective: Spec, *, data=None, constraints=()) -> dict[str, Any]:
@@ -128,7 +137,8 @@ def set_start_values(model, values: dict[str, np.ndarray]) -> None:
 
 def _snap_optimal(solution: Solution) -> Solution:
     """Report bound = objective for a proven optimum whose bound differs by float noise only."""
-    if solution.status is Status.OPTIMAL and solution.solver_status == "optimal" and solution.objective is not None:
+    proven = solution.solver_status in ("optimal", "highs:kOptimal")
+    if solution.status is Status.OPTIMAL and proven and solution.objective is not None:
         if solution.gap is None or solution.gap <= _OPTIMAL_SNAP:
             return replace(solution, bound=solution.objective, gap=0.0)
     return solution

@@ -25,12 +25,20 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
+#: The MILP backends gstk can run.
+SOLVERS = ("scip", "highs")
+
+
 @dataclass(frozen=True)
 class SolverOptions:
-    """How to solve: limits, threads, seed, extra SCIP parameters and warm start.
+    """How to solve: the MILP solver, limits, threads, seed, extra solver parameters and warm start.
 
     Parameters
     ----------
+    solver : {"scip", "highs"}
+        The MILP backend: SCIP (default) or HiGHS (``pip install "gstk[highs]"``).  The
+        provider-set searches and min cost run on either; the exact min-max gap search and
+        the infeasibility diagnosis always run on SCIP.
     time_limit_s : float, optional
         Wall-clock limit in seconds for the whole call (every solve of it); None: no limit.
     rel_gap : float, optional
@@ -41,6 +49,8 @@ class SolverOptions:
         SCIP random seed shift, in [0, 2**31).
     scip_params : mapping
         Extra SCIP parameters by name (``{"limits/nodes": 1000}``); they override the rest.
+    highs_options : mapping
+        Extra HiGHS options by name (``{"mip_heuristic_effort": 0.2}``), used when ``solver="highs"``.
     warm_start : bool
         Hand SCIP a start solution when one is known.
     greedy_start : bool
@@ -58,10 +68,11 @@ class SolverOptions:
     >>> SolverOptions.from_kwargs(time_limit=5)
     Traceback (most recent call last):
     ...
-    gstk.errors.GstkError: unknown solver option(s) ['time_limit']; expected some of ['rel_gap', 'scip_params', \
-'seed', 'threads', 'time_limit_s', 'warm_start']
+    gstk.errors.GstkError: unknown solver option(s) ['time_limit']; expected some of ['greedy_start', \
+'highs_options', 'rel_gap', 'scip_params', 'seed', 'solver', 'threads', 'time_limit_s', 'warm_start']
     """
 
+    solver: str = "scip"
     time_limit_s: float | None = None
     rel_gap: float | None = None
     threads: int = 1
@@ -69,8 +80,11 @@ class SolverOptions:
     scip_params: Mapping[str, Any] = field(default_factory=dict)
     warm_start: bool = True
     greedy_start: bool = False
+    highs_options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.solver not in SOLVERS:
+            raise GstkError(f"unknown solver {self.solver!r}; expected one of {list(SOLVERS)}")
         t = self.time_limit_s
         if t is not None and not (_is_number(t) and not math.isnan(t) and t >= 0):
             raise GstkError(f"time_limit_s must be a number >= 0 or None, got {t!r}")
@@ -86,7 +100,11 @@ class SolverOptions:
         for name in ("warm_start", "greedy_start"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise GstkError(f"{name} must be True or False, got {getattr(self, name)!r}")
-        object.__setattr__(self, "scip_params", MappingProxyType(dict(self.scip_params)))
+        for name in ("scip_params", "highs_options"):
+            if not isinstance(getattr(self, name), Mapping):
+                raise GstkError(f"{name} must be a mapping of parameter names to values, "
+                                f"got {type(getattr(self, name)).__name__}")
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
     @classmethod
     def from_kwargs(cls, base: SolverOptions | None = None, **options: Any) -> SolverOptions:
@@ -105,10 +123,10 @@ class SolverOptions:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the options as plain JSON-ready values (the ``solver`` section of a scenario file)."""
-        return {"time_limit_s": None if self.time_limit_s is None else float(self.time_limit_s),
+        return {"solver": self.solver, "time_limit_s": None if self.time_limit_s is None else float(self.time_limit_s),
                 "rel_gap": None if self.rel_gap is None else float(self.rel_gap), "threads": int(self.threads),
                 "seed": int(self.seed), "scip_params": dict(self.scip_params), "warm_start": bool(self.warm_start),
-                "greedy_start": bool(self.greedy_start)}
+                "greedy_start": bool(self.greedy_start), "highs_options": dict(self.highs_options)}
 
 
 class TimeBudget:

@@ -192,6 +192,15 @@ class ScipRun:
     def status(self) -> Status:
         return status_from_scip(self.scip_status, self.x is not None)
 
+    @property
+    def solver_status(self) -> str:
+        """The status as a Solution records it: SCIP's status string."""
+        return self.scip_status
+
+    def message(self, status: Status, gap: float | None) -> str:
+        """Return the one-sentence status message of this run."""
+        return status_message(self.scip_status, status, gap)
+
 
 def run_scip(problem: cp.Problem, x: cp.Variable, params: dict[str, Any], *, warm_start: bool = True) -> ScipRun:
     """Solve ``problem`` with SCIP; return the status, the values of ``x`` and both bounds.

@@ -21,7 +21,7 @@ from gstk.problem.specs import (
     StationContactExclusion,
     StationStatus,
 )
-from gstk.solve.options import SolverOptions
+from gstk.solve.options import SOLVERS, SolverOptions
 from gstk.units import BITS_PER_GB, SECONDS_PER_DAY
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,10 @@ class StudySettings:
         aggregation and Gomory separators and caps separation rounds: on the
         study's instances this halved solve times with the same optima
         (measured on 1-5 satellites, 2-7 day windows; see figures/README.md).
+    greedy_start : bool
+        Give min cost the greedy cover of :mod:`gstk.solve.greedy` as a start.
+    solver : {"scip", "highs"}
+        The MILP backend of every solve (:class:`~gstk.solve.options.SolverOptions`).
     """
 
     start: str = "2025-03-11T00:00:00Z"
@@ -98,8 +102,11 @@ class StudySettings:
     rel_gap: float | None = 0.02
     scip_params: tuple[tuple[str, Any], ...] = FAST_SEPARATION
     greedy_start: bool = False
+    solver: str = "scip"
 
     def __post_init__(self):
+        if self.solver not in SOLVERS:
+            raise GstkError(f"StudySettings.solver must be one of {list(SOLVERS)}, got {self.solver!r}")
         object.__setattr__(self, "altitude_km", tuple(float(a) for a in self.altitude_km))
         object.__setattr__(self, "station_statuses", tuple(self.station_statuses))
         params = self.scip_params.items() if isinstance(self.scip_params, dict) else self.scip_params
@@ -129,8 +136,8 @@ class StudySettings:
 
     @property
     def solver_options(self) -> SolverOptions:
-        """Return the options every solve of the study gets (one SCIP thread)."""
-        return SolverOptions(time_limit_s=self.time_limit_s, rel_gap=self.rel_gap, threads=1,
+        """Return the options every solve of the study gets (one solver thread)."""
+        return SolverOptions(solver=self.solver, time_limit_s=self.time_limit_s, rel_gap=self.rel_gap, threads=1,
                              scip_params=dict(self.scip_params), greedy_start=self.greedy_start)
 
 
