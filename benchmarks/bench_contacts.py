@@ -7,8 +7,12 @@ catalog) x every operational station of the bundled catalog x 7 days from the sn
 ``EarthSatellite.find_events`` (builtin timescale, no downloads) runs on the same pairs in the
 same process.  Printed: wall and CPU times, their ratio, window counts, how many windows agree
 within 1 s at both ends, and SGP4 propagations per second against raw ``SatrecArray`` throughput.
+Then the same search with rate integration on (a link budget at every station, and an ACM rate table),
+and with a horizon mask at every station, each against the plain search (target: rates at most 2x
+slower).
 
 Run: ``python benchmarks/bench_contacts.py [--satellites 10] [--days 7] [--seed 2025] [--repeat 5]``
+(``--quick``: 2 satellites, 1 day, 1 repeat, no Skyfield: a smoke run of the rate and mask timings).
 """
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ import numpy as np
 import pandas as pd
 
 from gstk.catalog.stations import load_stations
+from gstk.contacts.masks import HorizonMask
+from gstk.contacts.rates import LinkBudget, RateTable
 from gstk.contacts.windows import compute_contacts
 from gstk.datasets import shared_tle_path
 from gstk.orbits.satellites import load_satellites
@@ -27,6 +33,12 @@ from gstk.orbits.satellites import load_satellites
 START = pd.Timestamp("2025-03-11T00:00:00Z")
 #: Windows agree when AOS and LOS are both within this (Skyfield finds events to ~0.5 s).
 MATCH_S = 1.0
+#: The rate models timed: an X-band link budget and an ACM table (the example scenario's).
+LINK_BUDGET = LinkBudget(eirp_dbw=10, gt_db_k=31, frequency_hz=8.2e9, ebn0_db=4.4, margin_db=3, losses_db=1,
+                         zenith_attenuation_db=0.3, max_rate_bps=1.2e9)
+RATE_TABLE = RateTable(elevation_deg=(5, 15, 30, 50), rate_bps=(1.5e8, 4e8, 8e8, 1.2e9))
+#: A terrain mask put at every station for the mask timing.
+TERRAIN = HorizonMask.from_points([(0, 5), (60, 12), (100, 18), (140, 8), (220, 5), (300, 6)])
 
 
 def workload(n_satellites: int, seed: int):
@@ -97,13 +109,38 @@ def matched(ours: pd.DataFrame, theirs: pd.DataFrame, tol_s: float = MATCH_S) ->
     return int(ok.sum())
 
 
+def link_timings(satellites, stations, start, end, repeat: int) -> None:
+    """Print the search's median wall time plain, with each rate model, and with horizon masks; and ratios."""
+    masks = {station: TERRAIN for station in stations["station_id"]}
+    variants = {"plain": {}, "link budget": {"rates": LINK_BUDGET}, "rate table": {"rates": RATE_TABLE},
+                "horizon masks": {"horizon_masks": masks}}
+    walls, tables = {}, {}
+    compute_contacts(satellites, stations, start, end, progress=False, rates=RATE_TABLE)  # warm caches and imports
+    for name, extra in variants.items():
+        runs = [timed(compute_contacts, satellites, stations, start, end, progress=False, **extra)
+                for _ in range(repeat)]
+        walls[name], tables[name] = statistics.median(r[1] for r in runs), runs[0][0]
+    base = walls["plain"]
+    for name, wall in walls.items():
+        extra = ""
+        if "volume_bit" in tables[name]:
+            extra = f"; mean rate {tables[name]['mean_rate_bps'].mean() / 1e6:.0f} Mbit/s"
+        print(f"{name:<14}: {wall:.3f} s wall (median of {repeat}), {wall / base:.2f}x plain, "
+              f"{len(tables[name])} windows{extra}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--satellites", type=int, default=10)
     parser.add_argument("--days", type=float, default=7.0)
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="2 satellites, 1 day, 1 repeat, rates and masks only")
     args = parser.parse_args()
+    if args.quick:
+        satellites, stations = workload(2, args.seed)
+        link_timings(satellites, stations, START, START + pd.Timedelta(days=1), 1)
+        return
 
     satellites, stations = workload(args.satellites, args.seed)
     start, end = START, START + pd.Timedelta(days=args.days)
@@ -130,6 +167,7 @@ def main() -> None:
           "end to end; "
           f"raw SatrecArray {raw / 1e6:.2f} M/s per CPU s, so SGP4 itself is {props / raw:.3f} s "
           f"({100 * props / raw / cpu:.0f}% of gstk's CPU)")
+    link_timings(satellites, stations, start, end, args.repeat)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,11 @@ one-provider network and the unrestricted one (``compare_networks(sizes=(1,))``)
 once per variant: ``scip`` (the default: SCIP from the best one-provider network
 only), ``highs`` (the same model on HiGHS, ``solver="highs"``), and either with
 the greedy cover polished on its stations (``greedy+scip``, ``greedy+highs``:
-``gstk.solve.greedy``, ``greedy_start=True``).  Prints, per size and network kind,
+``gstk.solve.greedy``, ``greedy_start=True``), and SCIP's search levers:
+``scip+priority`` (branch on providers, stations, licences before contacts,
+``branch_priority=True``), ``scip+feasibility`` and ``scip+heuristics`` (SCIP's
+feasibility emphasis or aggressive heuristics over the study's parameters,
+``gstk.solve.scip.emphasis_params``).  Prints, per size and network kind,
 the median cost, the share proven within the gap, the median gap and time, the
 ratio of each variant's costs to the first variant's, and each trial's wall time.
 Every reported network passes ``gstk.verify`` (``study_optimum``).
@@ -24,7 +28,8 @@ import time
 import pandas as pd
 
 from gstk.study.comparison import compare_networks
-from gstk.study.settings import StudySettings
+from gstk.solve.scip import emphasis_params
+from gstk.study.settings import FAST_SEPARATION, StudySettings
 from gstk.study.trials import trial_instance
 
 
@@ -32,6 +37,11 @@ from gstk.study.trials import trial_instance
 VARIANTS = {
     "scip": {"solver": "scip"}, "highs": {"solver": "highs"},
     "greedy+scip": {"solver": "scip", "greedy_start": True}, "greedy+highs": {"solver": "highs", "greedy_start": True},
+    "scip+priority": {"solver": "scip", "branch_priority": True},
+    "scip+feasibility": {"solver": "scip", "scip_params": {**dict(FAST_SEPARATION),
+                                                           **emphasis_params("emphasis:feasibility")}},
+    "scip+heuristics": {"solver": "scip", "scip_params": {**dict(FAST_SEPARATION),
+                                                          **emphasis_params("heuristics:aggressive")}},
 }
 
 

@@ -62,7 +62,7 @@ class _Arrays:
     pair_licence_usd: np.ndarray
 
 
-def _arrays(data: VerificationData) -> _Arrays:
+def _arrays(data: VerificationData, problem: Problem) -> _Arrays:
     rows = np.flatnonzero(data.eligible)
     st, sat = data.station_of_row[rows], data.satellite_of_row[rows]
     n, n_st = len(rows), len(data.station_ids)
@@ -74,8 +74,27 @@ def _arrays(data: VerificationData) -> _Arrays:
     pair_incidence = np.zeros((n, len(pairs)), float)
     pair_incidence[np.arange(n), pair_codes] = 1
     return _Arrays(rows, data.aos_s[rows], data.los_s[rows], sat, st, data.rate_bps[rows],
-                   data.contact_cost_usd[rows], station_incidence, provider_incidence, pair_incidence,
+                   _kappa(data, problem, rows), station_incidence, provider_incidence, pair_incidence,
                    data.licence_cost_usd[np.asarray(pairs) // 10_000])
+
+
+def _kappa(data: VerificationData, problem: Problem, rows: np.ndarray) -> np.ndarray:
+    """Return kappa_c of the eligible rows, priced here from the problem's prices (not the verifier's).
+
+    "gstk": C^pass + C^min d / 60; "reference-2025": C^pass + C^min d with d in seconds (formulation §9).
+    """
+    prices = problem.stations.set_index("station_id").reindex(list(data.station_ids))
+    st = data.station_of_row[rows]
+    per_second = 1.0 if data.cost_model == "reference-2025" else 1.0 / 60.0
+    duration = data.los_s[rows] - data.aos_s[rows]
+    return (prices["pass_cost_usd"].to_numpy(float)[st]
+            + prices["minute_cost_usd"].to_numpy(float)[st] * duration * per_second)
+
+
+def _monthly_weight(data: VerificationData) -> float:
+    """Return the weight of C^mon in (2): M, divided once more by T_sim (s) under "reference-2025"."""
+    months = mission_months(data.mission_duration_s)
+    return months / data.sim_duration_s if data.cost_model == "reference-2025" else months
 
 
 def _max_overlapping(arr: _Arrays, X: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -170,7 +189,7 @@ def _objective(data: VerificationData, arr: _Arrays, X: np.ndarray) -> np.ndarra
     Y = (Xf @ arr.station_incidence > 0).astype(float)
     Z = (Y @ arr.provider_incidence > 0).astype(float)
     W = (Xf @ arr.pair_incidence > 0).astype(float)
-    station_usd = data.setup_cost_usd + mission_months(data.mission_duration_s) * data.monthly_cost_usd
+    station_usd = data.setup_cost_usd + _monthly_weight(data) * data.monthly_cost_usd
     return (Z @ data.integration_cost_usd + Y @ station_usd + W @ arr.pair_licence_usd
             + data.surrogate_scale * (Xf @ arr.kappa))  # (2)
 
@@ -182,7 +201,7 @@ def evaluate_subsets(contacts: pd.DataFrame, problem: Problem, taken: np.ndarray
     Rows taking a contact removed by the prefilters are infeasible.
     """
     data = verification_data(contacts, problem, start=start, end=end)
-    arr = _arrays(data)
+    arr = _arrays(data, problem)
     taken = np.asarray(taken, bool)
     X = taken[:, arr.rows]
     return _feasible(data, arr, X) & ~(taken & ~data.eligible).any(1), _objective(data, arr, X)
@@ -191,7 +210,7 @@ def evaluate_subsets(contacts: pd.DataFrame, problem: Problem, taken: np.ndarray
 def brute_force(contacts: pd.DataFrame, problem: Problem, *, start=None, end=None) -> BruteForceResult:
     """Return the true optimum of ``problem`` by enumerating every subset of the eligible contacts."""
     data = verification_data(contacts, problem, start=start, end=end)
-    arr = _arrays(data)
+    arr = _arrays(data, problem)
     n = len(arr.rows)
     if n > MAX_CONTACTS:
         raise ValueError(f"brute force enumerates 2^n subsets; {n} eligible contacts > {MAX_CONTACTS}")

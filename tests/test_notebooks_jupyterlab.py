@@ -30,7 +30,7 @@ EXPLORER = NOTEBOOKS / "explorer.ipynb"
 BROWSER_SCRIPT = ROOT / "tests" / "browser" / "run_explorer.py"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 PRIMER_FIGURES = ("frames", "ground_tracks", "coverage", "coverage_map", "elevation", "sky", "latitude",
-                  "daily", "passes", "gantt")
+                  "daily", "passes", "gantt", "rate_profile", "pass_volumes")
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 

@@ -18,7 +18,8 @@ STUDY = [e for e in rp.MANIFEST if e.study]
 def test_manifest_names_are_unique_and_study_notebooks_exist():
     names = [e.name for e in rp.MANIFEST]
     assert len(names) == len(set(names))
-    assert {e.name for e in STUDY} == {"surrogate_window", "objective_comparison", "figures", "pareto"}
+    assert {e.name for e in STUDY} == {"surrogate_window", "objective_comparison", "figures", "pareto",
+                                       "paper_claims"}
     source = rp.notebooks_dir()
     for entry in rp.MANIFEST:
         assert (source / f"{entry.name}.ipynb").exists(), entry.name
@@ -41,6 +42,10 @@ def test_full_parameters_are_the_papers_trial_counts():
     full = rp.manifest_entry("objective_comparison").full
     assert full["trials"] == 100 and full["sizes"] == [1, 2, 5, 10] and full["sim_days"] == 7.0
     assert rp.manifest_entry("surrogate_window").full["n_satellites"] == 100
+    claims = rp.manifest_entry("paper_claims")
+    assert claims.full["trials"] >= 3 and claims.full["sizes"] == [1, 10] and claims.full["sim_days"] == 7.0
+    assert claims.quick["trials"] == 1 and claims.quick["sizes"] == [1]
+    assert [1.0, 7.0, 20.0] == claims.quick["window_days"] == claims.full["window_days"][:3]
     with pytest.raises(GstkError, match="not in the reproduce manifest"):
         rp.manifest_entry("nope")
 

@@ -232,3 +232,27 @@ def test_gmst_rotation_matches_orbits_module(satellites):
     gmst = float(orbits.gmst_rad(*orbits.julian_dates([START]))[0])
     angle = np.arctan2(teme["y_km"], teme["x_km"]) - np.arctan2(itrf["y_km"], itrf["x_km"])
     assert np.angle(np.exp(1j * (angle - gmst))) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_pass_rate_profile_and_volume_bands_under_a_link_budget(satellites):
+    from gstk.contacts.rates import LinkBudget
+
+    budget = LinkBudget(eirp_dbw=10, gt_db_k=31, frequency_hz=8.2e9, ebn0_db=4.4, margin_db=3, max_rate_bps=1.2e9)
+    stations = load_stations(providers="KSAT")
+    start, end = teaching.window(START, 1)
+    profile = teaching.pass_rate_profile(satellites[[2]], teaching.station_row(stations, "KSAT/Svalbard"), budget,
+                                         start, end)
+    top = int(profile["elevation_deg"].idxmax())
+    assert profile["rate_bps"].iloc[top] == budget.max_rate_bps > profile["rate_bps"].iloc[0]
+    # trapezoids every 5 s stop at the last sample before LOS: within one step's worth of the integral
+    assert profile["volume_bit"].iloc[-1] == pytest.approx(profile.attrs["volume_bit"],
+                                                           abs=5.0 * budget.max_rate_bps)
+    contacts = compute_contacts(satellites, stations, start, end, rates=budget)
+    bands = teaching.pass_volume_by_elevation(contacts)
+    assert bands["passes"].sum() == len(contacts)
+    assert bands["time_share"].sum() == pytest.approx(1.0) and bands["data_share"].sum() == pytest.approx(1.0)
+    high, low = bands.iloc[-1], bands.iloc[0]
+    assert high["data_share"] > high["time_share"] and low["data_share"] < low["time_share"]
+    assert high["mean_rate_mbps"] > 1.5 * low["mean_rate_mbps"]
+    with pytest.raises(GstkError, match="volume_bit"):
+        teaching.pass_volume_by_elevation(contacts.drop(columns=["volume_bit"]))

@@ -93,3 +93,20 @@ def test_statistics_plots(satellites, tmp_path):
 def test_plots_name_missing_columns():
     with pytest.raises(GstkError, match="elevation_deg"):
         teaching_plots.elevation_plot(pd.DataFrame({"time": [], "visible": []}))
+
+
+def test_link_budget_plots(satellites, svalbard):
+    from gstk.contacts.rates import LinkBudget
+
+    budget = LinkBudget(eirp_dbw=10, gt_db_k=31, frequency_hz=8.2e9, ebn0_db=4.4, margin_db=3, max_rate_bps=1.2e9)
+    start, end = teaching.window(START, 1)
+    profile = teaching.pass_rate_profile(satellites[[2]], svalbard, budget, start, end)  # ISS never sees Svalbard
+    fig = teaching_plots.rate_profile_plot(profile)
+    assert sorted(g for g in _gids(fig) if g.startswith("rate:")) == ["rate:elevation", "rate:rate"]
+    assert "GB" in fig.axes[0].get_title()
+    contacts = compute_contacts(satellites, load_stations(providers="KSAT"), start, end, rates=budget)
+    volumes = teaching_plots.pass_volume_plot(contacts)
+    points = [c for c in volumes.axes[0].collections if c.get_gid() == "volume:passes"]
+    assert len(points) == 1 and len(points[0].get_offsets()) == len(contacts)
+    with pytest.raises(GstkError, match="volume_bit"):
+        teaching_plots.pass_volume_plot(contacts.drop(columns=["volume_bit"]))

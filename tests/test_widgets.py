@@ -1,6 +1,8 @@
 """The explorer's logic without a browser: controls -> specs, the background solve, errors in the panel."""
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -185,6 +187,19 @@ def test_contacts_are_computed_once_when_not_given(instance):
     assert set(first["station_id"]) <= set(stations.head(5)["station_id"])
 
 
+def test_contacts_computed_here_carry_the_rate_model(instance):
+    from gstk.contacts.rates import RateTable
+
+    _, satellites, stations = instance
+    explorer = widgets.Explorer(satellites=satellites[:1], stations=stations.head(5), start=START, days=0.25,
+                                rates=RateTable((0.0,), (2e8,)))
+    contacts = explorer.contacts()
+    assert len(contacts)
+    assert contacts["volume_bit"].to_numpy() == pytest.approx(2e8 * contacts["duration_s"].to_numpy(), rel=1e-9)
+    solution = explorer.solve()
+    assert solution is not None and solution.data_total_bit > 0
+
+
 def test_defaults_use_the_demo_constellation_and_bundled_stations():
     explorer = widgets.Explorer()
     assert explorer.satellite_ids == ["DEMO-1", "DEMO-2", "DEMO-3", "DEMO-4"]
@@ -210,3 +225,24 @@ def test_the_solver_dropdown_runs_highs_with_the_same_optimum(explorer, instance
     assert verify(highs, contacts, explorer.problem()) == []
     if scip.status.value == highs.status.value == "OPTIMAL":
         assert highs.objective == pytest.approx(scip.objective, rel=1e-6)
+
+
+def test_turnaround_field_applies_to_every_station(explorer, instance):
+    ui = explorer.ui
+    assert ui.turnaround.value == 0 and explorer.settings().turnaround_s == 0.0
+    ui.turnaround.value = 120
+    settings = explorer.settings()
+    assert settings.turnaround_s == 120.0
+    _, specs = widgets.problem_specs(settings)
+    assert [s.turnaround_s for s in specs if isinstance(s, StationContactExclusion)] == [120.0]
+    settings = dataclasses.replace(settings, max_providers=1, time_limit_s=60.0)
+    solution = explorer.solve(settings)
+    contacts, _, _ = instance
+    problem = explorer.problem(settings)
+    assert verify(solution, contacts, problem) == []
+    single = problem.stations.loc[problem.stations["antennas"] == 1, "station_id"]
+    taken = solution.contacts[solution.contacts["station_id"].isin(single)].sort_values("aos")
+    assert len(taken) > 1
+    for _, at_station in taken.groupby("station_id"):  # one antenna: LOS to the next AOS >= 120 s
+        gaps = (at_station["aos"].iloc[1:].to_numpy() - at_station["los"].iloc[:-1].to_numpy())
+        assert (gaps >= pd.Timedelta(seconds=120)).all()

@@ -34,12 +34,14 @@ __all__ = [
 
 TIME_COLUMNS = ("aos", "los", "t_max_elevation")
 CONTACT_UNITS = {"aos": "UTC", "los": "UTC", "duration_s": "s", "max_elevation_deg": "deg", "t_max_elevation": "UTC",
-                 "aos_s": "s since start", "los_s": "s since start"}
+                 "aos_s": "s since start", "los_s": "s since start", "volume_bit": "bit", "mean_rate_bps": "bit/s"}
 #: Columns a contacts CSV must have; ``duration_s``, ``aos_s`` and ``los_s`` are computed when absent.
 REQUIRED_COLUMNS = ("satellite_id", "station_id", "aos", "los")
 _TEXT_COLUMNS = ("satellite_id", "station_id", "provider", "contact_id")
 _NUMBER_COLUMNS = ("duration_s", "max_elevation_deg", "aos_s", "los_s")
 _BOOL_COLUMNS = ("aos_clipped", "los_clipped")
+#: A rate model's columns (gstk.contacts.rates): empty where a station has no model, else a number >= 0.
+_VOLUME_COLUMNS = ("volume_bit", "mean_rate_bps")
 _BOOLS = {"true": True, "false": False}
 #: Largest disagreement, s, between a derived column and its value from aos/los (and how far a window may
 #: reach past [start, end]): gstk writes times to the nanosecond and seconds as round-trip floats, so its
@@ -102,7 +104,7 @@ def read_contacts_csv(path: str | os.PathLike, *, start: Any, end: Any, satellit
 
 # --------------------------------------------------------------------------- reading
 def _known_columns() -> tuple[str, ...]:
-    return (*_TEXT_COLUMNS, *TIME_COLUMNS, *_NUMBER_COLUMNS, *_BOOL_COLUMNS)
+    return (*_TEXT_COLUMNS, *TIME_COLUMNS, *_NUMBER_COLUMNS, *_BOOL_COLUMNS, *_VOLUME_COLUMNS)
 
 
 def _error(path: Path, row: int, message: str, count: int = 1) -> ContactsFileError:
@@ -166,6 +168,11 @@ def _parsed_columns(raw: pd.DataFrame, path: Path, t0: pd.Timestamp) -> pd.DataF
         elif column in _NUMBER_COLUMNS:
             parsed[column], bad = _floats(cells)
             expected = "expected a finite number"
+        elif column in _VOLUME_COLUMNS:
+            values, unparsed = _floats(cells)
+            values[empty] = np.nan
+            parsed[column], bad = values, (unparsed | (values < 0)) & ~empty
+            expected = "expected a number >= 0, or nothing where the station has no rate model"
         elif column in _BOOL_COLUMNS:
             flags = cells.str.strip().str.lower()
             parsed[column], bad = flags.map(_BOOLS).fillna(False).astype(bool), ~flags.isin(list(_BOOLS)).to_numpy()

@@ -104,7 +104,7 @@ class ContactSearch:
     """Chunked grid search plus refinement; holds what every chunk shares."""
 
     def __init__(self, satrecs, ids, names, sites: Sites, start: pd.Timestamp, grid_s: np.ndarray, *,
-                 exact_peaks: bool):
+                 exact_peaks: bool, keep_states: bool = False):
         self.satrecs, self.ids, self.names, self.sites, self.grid = satrecs, ids, names, sites, grid_s
         self.start = start
         jd, fr = orbits.julian_dates(start)
@@ -114,6 +114,8 @@ class ContactSearch:
         self.size = float(self.n_sat) * self.n_st * len(grid_s)
         self.propagations = 0  # SGP4 evaluations, grid and refinement (reported in attrs)
         self.exact_peaks = exact_peaks  # polish every culmination on exact SGP4, not only grazing ones
+        self.keep_states = keep_states  # keep the grid's ITRF states (rate integrals, horizon masks reuse them)
+        self._states: list[tuple[np.ndarray, np.ndarray]] = []
 
     def run(self, progress: bool, chunk_elements: int) -> list[Events]:
         """Search every chunk of about ``chunk_elements`` satellites x samples x stations; return their events."""
@@ -127,8 +129,20 @@ class ContactSearch:
         per_chunk = max(8, chunk_elements // (self.n_sat * self.n_st))
         work = _Workspace(self.n_sat * min(per_chunk + 2, n), self.n_st)
         bounds = [(a, min(a + per_chunk, n)) for a in range(0, n, per_chunk)]
-        return [self._chunk_events(self._chunk(sat_array, a, b, work), work)
-                for a, b in tqdm(bounds, desc="contacts", unit="chunk", disable=not progress)]
+        events = []
+        for a, b in tqdm(bounds, desc="contacts", unit="chunk", disable=not progress):
+            chunk = self._chunk(sat_array, a, b, work)
+            if self.keep_states:  # the samples the chunk owns, (3, K, owned)
+                owned = slice(a - chunk.lo, b - chunk.lo)
+                self._states.append(tuple(x.reshape(3, self.n_sat, chunk.n)[:, :, owned]
+                                          for x in (chunk.r_t, chunk.v_t)))
+            events.append(self._chunk_events(chunk, work))
+        return events
+
+    def grid_states(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return the kept grid: times (N,), ITRF positions and velocities (K, N, 3); run with ``keep_states``."""
+        r, v = (np.concatenate([part[i] for part in self._states], axis=2).transpose(1, 2, 0) for i in (0, 1))
+        return self.grid, r, v
 
     # --- grid ---------------------------------------------------------------
     def _chunk(self, sat_array: SatrecArray, a: int, b: int, work: _Workspace) -> _Chunk:

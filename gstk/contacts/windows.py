@@ -44,11 +44,15 @@ from __future__ import annotations
 import logging
 import sys
 import warnings
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from gstk.contacts.masks import apply_horizon_masks, horizon_masks_of, search_mask_deg
+from gstk.contacts.profiles import GridStates, station_frames
+from gstk.contacts.rates import StationRates, with_volumes
 from gstk.contacts.search import TIME_TOLERANCE_S, ContactSearch, Events, Sites
 from gstk.errors import ElementAgeWarning, GstkError, SatelliteDataError, StationDataError
 from gstk.orbits import propagation as orbits
@@ -91,7 +95,8 @@ UNITS = {"aos": "UTC", "los": "UTC", "duration_s": "s", "max_elevation_deg": "de
 
 
 def compute_contacts(satellites: Any, stations: pd.DataFrame, start: Any, end: Any, *,
-                     step_s: float | None = None, progress: bool | None = None) -> pd.DataFrame:
+                     step_s: float | None = None, progress: bool | None = None, rates: Any = None,
+                     horizon_masks: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Return every contact window of every satellite over every station in [start, end].
 
     Parameters
@@ -109,6 +114,12 @@ def compute_contacts(satellites: Any, stations: pd.DataFrame, start: Any, end: A
         below ~1/20 of an orbit (the near-miss test assumes one peak per three samples).
     progress : bool, optional
         Show a tqdm bar.  ``None``: only for large jobs in a terminal or notebook.
+    rates : RateTable, LinkBudget or StationRates, optional
+        Elevation-dependent data rate (:mod:`gstk.contacts.rates`): each window's volume is the
+        integral of the rate over its own pass.  Default: none (the constant rate of (1) applies later).
+    horizon_masks : mapping of station_id to HorizonMask or (azimuth_deg, elevation_deg) points, optional
+        Azimuth-dependent masks (:mod:`gstk.contacts.masks`); a station's limit is
+        max(``min_elevation_deg``, mask(azimuth)).
 
     Returns
     -------
@@ -117,8 +128,9 @@ def compute_contacts(satellites: Any, stations: pd.DataFrame, start: Any, end: A
         ``station_id``, ``provider``, ``aos``, ``los`` (UTC, clipped to [start, end]),
         ``duration_s``, ``max_elevation_deg``, ``t_max_elevation``, ``aos_clipped`` (open at
         start), ``los_clipped`` (open at end, or when SGP4 failed), ``aos_s``, ``los_s``
-        (s since start).  ``attrs``: ``start``, ``end``, ``step_s``, ``propagations`` (SGP4
-        evaluations made), ``units``.
+        (s since start).  With ``rates``: ``volume_bit`` (the rate integral over the window, NaN
+        at stations without a model) and ``mean_rate_bps``.  ``attrs``: ``start``, ``end``,
+        ``step_s``, ``propagations`` (SGP4 evaluations made by the search), ``units``.
 
     Examples
     --------
@@ -136,19 +148,24 @@ def compute_contacts(satellites: Any, stations: pd.DataFrame, start: Any, end: A
     """
     start_ts, end_ts = _utc_window(start, end)
     ids, names, satrecs = _satellite_inputs(satellites)
-    sites = _station_geometry(stations)
+    masks = horizon_masks_of(horizon_masks, stations["station_id"].astype(str)) if horizon_masks else {}
+    sites = _station_geometry(stations, masks)
     step = default_step_s(satrecs) if step_s is None else _checked_step(step_s, satrecs)
     duration_s = (end_ts - start_ts).total_seconds()
     grid = _time_grid_s(duration_s, step)
     stale = element_age_problem(ids, satrecs, start_ts, end_ts)
     if stale:
         warnings.warn(ElementAgeWarning(stale), stacklevel=2)
-    search = ContactSearch(satrecs, ids, names, sites, start_ts, grid, exact_peaks=_coarse_grid(grid, satrecs))
+    rates = StationRates.of(rates)
+    search = ContactSearch(satrecs, ids, names, sites, start_ts, grid, exact_peaks=_coarse_grid(grid, satrecs),
+                           keep_states=bool(masks) or rates is not None)
     events = search.run(_show_progress(progress, search.size), CHUNK_ELEMENTS)
     _check_someone_is_left(search, ids, start_ts)
     frame = _contacts_frame(_windows(events), ids, sites, start_ts)
+    frame = _link_columns(frame, search, stations, masks, rates)
+    units = {**UNITS, **{c: u for c, u in frame.attrs.get("units", {}).items() if c in frame}}  # + volumes
     frame.attrs.update({"start": start_ts, "end": end_ts, "step_s": step,
-                        "propagations": search.propagations, "units": dict(UNITS)})
+                        "propagations": search.propagations, "units": units})
     logger.info("%d contact windows for %d satellites x %d stations in %.0f s (step %.1f s)",
                 len(frame), len(ids), len(sites.station_id), duration_s, step)
     return frame
@@ -210,7 +227,26 @@ def _satellite_inputs(satellites: Any) -> tuple[np.ndarray, np.ndarray, list]:
     return ids, names if len(names) == len(ids) else ids, satrecs
 
 
-def _station_geometry(stations: pd.DataFrame) -> Sites:
+def _link_columns(frame: pd.DataFrame, search: ContactSearch, stations: pd.DataFrame, masks: Mapping,
+                  rates: StationRates | None) -> pd.DataFrame:
+    """Return the windows cut to the horizon masks, with volumes under the rate models when given.
+
+    Both sample the passes on the search's own grid states (Hermite arcs between them), no SGP4 again.
+    """
+    if not len(frame) or (not masks and rates is None):
+        return frame
+    frames, states = station_frames(stations), GridStates(*search.grid_states())
+    satrecs, ids, sites, start = search.satrecs, search.ids, search.sites, search.start
+    if masks:
+        mask = (stations["min_elevation_deg"].to_numpy(np.float64) if "min_elevation_deg" in stations
+                else np.full(len(stations), DEFAULT_ELEVATION_MASK_DEG))
+        frame = apply_horizon_masks(frame, satrecs, ids, sites.station_id, frames, mask, masks, start, states)
+    if rates is not None:
+        frame = with_volumes(frame, states, ids, sites.station_id, sites.provider, frames, rates)
+    return frame
+
+
+def _station_geometry(stations: pd.DataFrame, masks: Mapping | None = None) -> Sites:
     """Validate the stations table and precompute positions, zeniths and masks."""
     missing = [c for c in ("station_id", "lat_deg", "lon_deg") if c not in getattr(stations, "columns", ())]
     if missing:
@@ -227,6 +263,8 @@ def _station_geometry(stations: pd.DataFrame) -> Sites:
         rows = list(stations.index[bad])
         raise StationDataError(f"compute_contacts: stations rows {rows} have missing or out-of-range "
                                "lat_deg/lon_deg/alt_m/min_elevation_deg; fix or drop them", rows)
+    if masks:  # bracket with the lowest limit; masks.py refines against the azimuth-dependent one
+        mask = search_mask_deg(np.asarray(stations["station_id"].astype(str)), mask, masks)
     site, up = orbits.station_ecef_km(lat, lon, alt), orbits.station_enu_axes(lat, lon)[:, 2]
     to_height, to_range2 = np.zeros((5, n)), np.zeros((5, n))
     to_height[:3], to_height[4] = up.T, -np.einsum("sk,sk->s", site, up)
@@ -372,7 +410,10 @@ def clip_contacts(contacts: pd.DataFrame, start, end) -> pd.DataFrame:
 
     Equivalent to computing the contacts of [start, end] directly (SGP4 is
     deterministic): windows cut by the new boundaries get ``aos_clipped`` /
-    ``los_clipped``; ``aos_s``/``los_s`` count from the new start.
+    ``los_clipped``; ``aos_s``/``los_s`` count from the new start.  A ``volume_bit`` column (rate
+    model) is scaled by the kept share of each cut window: exact at a constant rate, an
+    approximation where the rate varies over the pass (:func:`gstk.contacts.rates.integrate_volumes`
+    integrates them again exactly).
     """
     t0, t1 = utc(start), utc(end)
     if t1 <= t0:
@@ -381,7 +422,11 @@ def clip_contacts(contacts: pd.DataFrame, start, end) -> pd.DataFrame:
     cut_start, cut_end = kept["aos"] < t0, kept["los"] > t1
     kept["aos"] = kept["aos"].where(~cut_start, t0)
     kept["los"] = kept["los"].where(~cut_end, t1)
+    whole_s = kept["duration_s"].to_numpy(float) if "duration_s" in kept else None
     kept["duration_s"] = (kept["los"] - kept["aos"]).dt.total_seconds()
+    if "volume_bit" in kept and whole_s is not None:  # prorated at the window's mean rate
+        share = np.where(whole_s > 0, kept["duration_s"].to_numpy(float) / np.where(whole_s > 0, whole_s, 1.0), 1.0)
+        kept["volume_bit"] = kept["volume_bit"].to_numpy(float) * share
     if "aos_clipped" in kept:
         kept["aos_clipped"] = kept["aos_clipped"].astype(bool) | cut_start
         kept["los_clipped"] = kept["los_clipped"].astype(bool) | cut_end

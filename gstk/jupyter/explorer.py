@@ -78,6 +78,7 @@ class Settings:
     monthly_cost_cap_usd: float | None = None
     max_providers: int | None = None
     min_contact_duration_s: float = 0.0
+    turnaround_s: float = 0.0
     min_daily_downlink_gb: float | None = None
     time_limit_s: float = 30.0
     solver: str = "scip"
@@ -87,7 +88,8 @@ def problem_specs(settings: Settings) -> tuple[Spec, list[Spec]]:
     """Return the objective and constraint/prefilter specs the settings describe.
 
     Antenna exclusions (11) and (12) are always on: one contact per antenna, one
-    link per satellite.
+    link per satellite; ``turnaround_s`` is every antenna's setup time between two
+    contacts (11).
 
     Raises
     ------
@@ -99,7 +101,8 @@ def problem_specs(settings: Settings) -> tuple[Spec, list[Spec]]:
     if settings.objective not in OBJECTIVES:
         raise GstkError(f"Unknown objective {settings.objective!r}; choose one of {sorted(OBJECTIVES)}.")
     specs: list[Spec] = [AllowedProviders(tuple(settings.providers)),
-                         StationContactExclusion(), SatelliteContactExclusion()]
+                         StationContactExclusion(turnaround_s=float(settings.turnaround_s)),
+                         SatelliteContactExclusion()]
     if settings.bands:
         specs.append(RequiredBands(tuple(settings.bands)))
     if settings.min_contact_duration_s > 0:
@@ -207,11 +210,15 @@ class Explorer:
         Mission length T_opt, days.
     time_limit_s : float
         Initial solver time limit, s.
+    rates, horizon_masks : optional
+        A rate model and horizon masks for the contacts computed here (as
+        :func:`gstk.contacts.compute_contacts` takes them); ignored when ``contacts`` are given.
     """
 
     def __init__(self, contacts: pd.DataFrame | None = None, satellites=None,
                  stations: pd.DataFrame | None = None, *, start: Any = DEFAULT_START, days: float = 1.0,
-                 seed: int = 0, mission_days: float = 365.0, time_limit_s: float = 30.0):
+                 seed: int = 0, mission_days: float = 365.0, time_limit_s: float = 30.0, rates: Any = None,
+                 horizon_masks: Any = None):
         self.stations = _stations_for(contacts, stations)
         self.satellites = satellites
         if satellites is None and contacts is None:
@@ -221,6 +228,7 @@ class Explorer:
         self.satellite_ids = _satellite_ids(contacts, self.satellites)
         self.start, self.days, self.seed, self.mission_days = start, float(days), int(seed), mission_days
         self._contacts = contacts
+        self._links = {"rates": rates, "horizon_masks": horizon_masks}
         self.solution = None
         self.error: str | None = None
         self._thread: threading.Thread | None = None
@@ -252,7 +260,7 @@ class Explorer:
 
             begin = pd.Timestamp(self.start)
             self._contacts = compute_contacts(self.satellites, self.stations, begin,
-                                              begin + pd.Timedelta(days=self.days), progress=False)
+                                              begin + pd.Timedelta(days=self.days), progress=False, **self._links)
         return self._contacts
 
     @property
@@ -409,6 +417,9 @@ class _Controls:
                                          description="Max providers", **wide)
         self.min_duration = w.FloatSlider(value=180, min=0, max=600, step=30, readout_format=".0f",
                                           description="Min contact duration (s)", **wide)
+        self.turnaround = w.FloatSlider(value=0, min=0, max=300, step=10, readout_format=".0f",
+                                        description="Antenna turnaround (s)", **wide)
+        self.turnaround.add_class("gstk-turnaround")
         self.min_downlink = w.FloatSlider(value=50, min=0, max=2_000, step=10, readout_format=".0f",
                                           description="Min daily downlink (GB/sat)", **wide)
         self.time_limit = w.FloatSlider(value=float(time_limit_s), min=5, max=300, step=5,
@@ -457,12 +468,13 @@ class _Controls:
             self.objective,
         ], layout=w.Layout(width="380px", margin="0 24px 0 0"))
         cap, count, downlink = (w.HBox([toggle, slider]) for toggle, slider in self._toggled())
-        limits = w.VBox([cap, count, w.HBox([w.Label(**pad), self.min_duration]), downlink,
+        limits = w.VBox([cap, count, w.HBox([w.Label(**pad), self.min_duration]),
+                         w.HBox([w.Label(**pad), self.turnaround]), downlink,
                          w.HBox([w.Label(**pad), self.time_limit]), w.HBox([w.Label(**pad), self.solver])])
         run = w.HBox([self.solve_button, self.progress, self.progress_label],
                      layout=w.Layout(align_items="center"))
         note = w.HTML("<small>Ticked constraints apply. Always on: one contact per antenna (11), "
-                      "one link per satellite (12).</small>")
+                      "the turnaround apart, one link per satellite (12).</small>")
         tabs = w.Tab(children=[self.map, self.costs, self.data, self.gantt, self.certificate])
         for i, title in enumerate(("Network map", "Costs", "Data per satellite", "Contacts", "Certificate")):
             tabs.set_title(i, title)
@@ -479,6 +491,7 @@ class _Controls:
             monthly_cost_cap_usd=float(self.cost_cap.value) if self.use_cost_cap.value else None,
             max_providers=int(self.max_providers.value) if self.use_max_providers.value else None,
             min_contact_duration_s=float(self.min_duration.value),
+            turnaround_s=float(self.turnaround.value),
             min_daily_downlink_gb=float(self.min_downlink.value) if self.use_min_downlink.value else None,
             time_limit_s=float(self.time_limit.value),
             solver=str(self.solver.value),
@@ -521,7 +534,8 @@ class _Controls:
 
 def explore(contacts: pd.DataFrame | None = None, satellites=None, stations: pd.DataFrame | None = None, *,
             start: Any = DEFAULT_START, days: float = 1.0, seed: int = 0, mission_days: float = 365.0,
-            time_limit_s: float = 30.0, solve: bool = False) -> Explorer:
+            time_limit_s: float = 30.0, solve: bool = False, rates: Any = None,
+            horizon_masks: Any = None) -> Explorer:
     """Open the explorer panel in the notebook and return its :class:`Explorer`.
 
     Parameters are those of :class:`Explorer`; with ``solve=True`` the panel's
@@ -534,7 +548,8 @@ def explore(contacts: pd.DataFrame | None = None, satellites=None, stations: pd.
     from IPython.display import display
 
     explorer = Explorer(contacts, satellites, stations, start=start, days=days, seed=seed,
-                        mission_days=mission_days, time_limit_s=time_limit_s)
+                        mission_days=mission_days, time_limit_s=time_limit_s, rates=rates,
+                        horizon_masks=horizon_masks)
     display(explorer.panel)
     if solve:
         explorer.start_solve()

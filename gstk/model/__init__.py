@@ -12,7 +12,7 @@ from gstk.model.build import (
     paper_linking_rows,
     restrict_to_providers,
 )
-from gstk.model.cliques import incidence_rows, maximal_cliques, overlapping_pairs
+from gstk.model.cliques import incidence_rows, maximal_cliques, overlapping_pairs, split_cliques
 from gstk.model.constraints import (
     DIRECT_WINDOW_OVERLAP,
     capacity_cover_rows,
@@ -27,14 +27,17 @@ from gstk.model.constraints import (
     per_satellite_rows,
     required_provider,
     required_station,
+    satellite_cliques,
     satellite_contact_exclusion,
     satellite_contact_exclusion_pairwise,
+    satellite_padded_los_s,
     start_atoms,
     station_cliques,
     station_contact_exclusion,
     station_contact_exclusion_pairwise,
     station_count,
     station_link_implied,
+    station_padded_los_s,
     unsatisfiable,
     window_atoms,
     window_rows,
@@ -85,7 +88,8 @@ from gstk.model.variables import Variables, contact_taken, provider_used, satell
 
 __all__ = [
     "ModelData", "Variables", "contact_taken", "station_used", "provider_used", "satellite_licensed",
-    "maximal_cliques", "overlapping_pairs", "incidence_rows", "idle_rows_needed", "contact_station_link",
+    "maximal_cliques", "overlapping_pairs", "incidence_rows", "split_cliques", "satellite_cliques",
+    "station_padded_los_s", "satellite_padded_los_s", "idle_rows_needed", "contact_station_link",
     "station_provider_link", "contact_licence_link", "contact_station_link_aggregated",
     "station_provider_link_aggregated", "contact_licence_link_aggregated", "unsatisfiable",
     "per_satellite_rows", "window_atoms", "overlap_atoms", "start_atoms", "window_rows", "window_volumes",

@@ -100,3 +100,38 @@ def incidence_rows(sets: list[np.ndarray], n_columns: int) -> sp.csr_matrix:
     cols = np.concatenate(sets).astype(np.int64)
     rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
     return sp.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(sets), n_columns))
+
+
+def split_cliques(cliques: list[np.ndarray], compatible) -> list[np.ndarray]:
+    """Return the maximal subsets of each clique that hold no ``compatible`` pair.
+
+    ``compatible(i, j)`` (arrays of indices -> bool array) marks pairs that may be
+    taken together although their intervals meet (e.g. one satellite's windows at one
+    station, which need no slew).  Every conflicting pair of a clique stays together in
+    some subset (branch on which end of a compatible pair to drop), so rows over the
+    subsets exclude exactly the conflicting pairs.
+
+    Examples
+    --------
+    >>> [q.tolist() for q in split_cliques([np.array([0, 1, 2])], lambda i, j: (i == 0) & (j == 2))]
+    [[0, 1], [1, 2]]
+    """
+    out: list[np.ndarray] = []
+    for q in cliques:
+        i, j = np.triu_indices(len(q), k=1)
+        if not compatible(q[i], q[j]).any():
+            out.append(q)
+            continue
+        parts, stack = set(), [tuple(q.tolist())]
+        while stack:
+            s = np.array(stack.pop())
+            i, j = np.triu_indices(len(s), k=1)
+            bad = np.flatnonzero(compatible(s[i], s[j]))
+            if len(bad) == 0:
+                parts.add(tuple(s.tolist()))
+                continue
+            u, w = s[i[bad[0]]], s[j[bad[0]]]
+            stack += [tuple(s[s != u].tolist()), tuple(s[s != w].tolist())]
+        maximal = [p for p in parts if not any(set(p) < set(o) for o in parts)]
+        out.extend(np.array(p, dtype=np.int64) for p in sorted(maximal))
+    return out

@@ -16,9 +16,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from gstk.errors import SpecError
-from gstk.model.cliques import incidence_rows, maximal_cliques, overlapping_pairs
+from gstk.model.cliques import incidence_rows, maximal_cliques, overlapping_pairs, split_cliques
 from gstk.model.data import ModelData
 from gstk.model.variables import Variables
+from gstk.problem.operations import resolved_s
 from gstk.problem.periods import overlap_s, period_starts_s
 from gstk.units import MODEL_DATA_UNIT_BIT, MODEL_MONEY_UNIT_USD, SECONDS_PER_MONTH
 
@@ -212,14 +213,41 @@ def max_monthly_cost(data: ModelData, v: Variables, *, usd: float) -> list[cp.Co
 
 
 # --------------------------------------------------------------------------- (11), (12)
-def station_cliques(data: ModelData, link_station: bool = True) -> list[np.ndarray]:
-    """Return the maximal cliques of each station's interval graph that (11) needs.
+# Turnaround and slew: an antenna needs tau_s after a contact before the next one, a satellite sigma_k
+# to turn to another station.  Padding each LOS, b_c + tau_s(c), turns "the gap b_i -> a_j is shorter
+# than tau" into an overlap of the padded intervals, so the interval-clique rows stay exact: padded
+# intervals with at most A_s open at once can be spread over A_s antennas, each with gaps >= tau.
+def station_padded_los_s(data: ModelData, turnaround_s: float = 0.0) -> np.ndarray:
+    """Return b_c + tau_s(c): each contact's LOS padded by its station's turnaround (tables, else the spec's)."""
+    tau = resolved_s(data.station_turnaround_s, turnaround_s) if data.station_turnaround_s is not None else \
+        np.full(len(data.station_ids), float(turnaround_s))
+    return data.los_s + tau[data.station_of_contact]
+
+
+def satellite_padded_los_s(data: ModelData, slew_s: float = 0.0) -> np.ndarray:
+    """Return b_c + sigma_k(c): each contact's LOS padded by its satellite's slew time (table, else the spec's)."""
+    sigma = resolved_s(data.satellite_slew_s, slew_s) if data.satellite_slew_s is not None else \
+        np.full(len(data.satellite_ids), float(slew_s))
+    return data.los_s + sigma[data.satellite_of_contact]
+
+
+def same_station_apart(data: ModelData):
+    """Return compatible(i, j): contacts at one station that do not overlap (one satellite needs no slew)."""
+    def compatible(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        a, b = data.aos_s, data.los_s
+        overlap = (a[i] < b[j]) & (a[j] < b[i]) & (b[i] > a[i]) & (b[j] > a[j])
+        return (data.station_of_contact[i] == data.station_of_contact[j]) & ~overlap
+    return compatible
+
+
+def station_cliques(data: ModelData, link_station: bool = True, turnaround_s: float = 0.0) -> list[np.ndarray]:
+    """Return the maximal cliques of each station's interval graph (LOS padded by tau_s) that (11) needs.
 
     A clique of at most A_s contacts cannot be violated; it is kept only at a
     one-antenna station with ``link_station`` (its row sum_Q x_c <= y_s then
     replaces the x_c <= y_s rows of (5)).
     """
-    cliques = maximal_cliques(data.aos_s, data.los_s, data.station_of_contact)
+    cliques = maximal_cliques(data.aos_s, station_padded_los_s(data, turnaround_s), data.station_of_contact)
     cap = data.antennas[[data.station_of_contact[q[0]] for q in cliques]] if cliques else []
     return [q for q, a in zip(cliques, cap) if len(q) > a or (link_station and a == 1)]
 
@@ -229,15 +257,17 @@ def station_link_implied(data: ModelData) -> np.ndarray:
     return data.antennas[data.station_of_contact] == 1
 
 
-def station_contact_exclusion(data: ModelData, v: Variables, *, link_station: bool = True) -> list[cp.Constraint]:
+def station_contact_exclusion(data: ModelData, v: Variables, *, link_station: bool = True,
+                              turnaround_s: float = 0.0) -> list[cp.Constraint]:
     """Eq. (11), clique form: sum_{c in Q} x_c <= A_s y_s for every maximal clique Q at station s.
 
     One row per maximal clique of the station's interval graph (at most |C_s|
     rows, found by a sweep) instead of one per overlapping pair.  y_s on the
     right-hand side makes each row also imply x_c <= y_s for its members.  When
     nothing depends on y (``link_station=False``) the right-hand side is A_s.
+    Intervals are [a_c, b_c + tau_s): contacts closer than the turnaround conflict.
     """
-    cliques = station_cliques(data, link_station)
+    cliques = station_cliques(data, link_station, turnaround_s)
     if not cliques:
         return []
     station = data.station_of_contact[[q[0] for q in cliques]]
@@ -249,13 +279,14 @@ def station_contact_exclusion(data: ModelData, v: Variables, *, link_station: bo
     return [rows <= capacity @ v.y]
 
 
-def station_contact_exclusion_pairwise(data: ModelData, v: Variables) -> list[cp.Constraint]:
+def station_contact_exclusion_pairwise(data: ModelData, v: Variables, *,
+                                       turnaround_s: float = 0.0) -> list[cp.Constraint]:
     """Eq. (11), the paper's pairwise form: x_i + x_j <= 1 for every overlapping pair at one station.
 
     Valid only for one-antenna stations (for A_s > 1 a pair may legitimately
-    overlap); use the clique form there.
+    overlap); use the clique form there.  Pairs closer than the turnaround tau_s overlap.
     """
-    pairs = overlapping_pairs(data.aos_s, data.los_s, data.station_of_contact)
+    pairs = overlapping_pairs(data.aos_s, station_padded_los_s(data, turnaround_s), data.station_of_contact)
     if len(pairs) == 0:
         return []
     multi = data.antennas[data.station_of_contact[pairs[:, 0]]] > 1
@@ -267,24 +298,38 @@ def station_contact_exclusion_pairwise(data: ModelData, v: Variables) -> list[cp
     return [incidence_rows(list(pairs), data.n_contacts) @ v.x <= 1]
 
 
-def satellite_contact_exclusion(data: ModelData, v: Variables, *, max_links: int = 1) -> list[cp.Constraint]:
+def satellite_cliques(data: ModelData, slew_s: float = 0.0) -> list[np.ndarray]:
+    """Return the maximal cliques of each satellite's conflict graph: overlap, or closer than sigma_k
+    at two different stations (cliques of the LOS-padded intervals, split where one holds two
+    windows of one station that do not overlap)."""
+    cliques = maximal_cliques(data.aos_s, satellite_padded_los_s(data, slew_s), data.satellite_of_contact)
+    padded = slew_s > 0 or (data.satellite_slew_s is not None and np.nan_to_num(data.satellite_slew_s).any())
+    return split_cliques(cliques, same_station_apart(data)) if padded else cliques
+
+
+def satellite_contact_exclusion(data: ModelData, v: Variables, *, max_links: int = 1,
+                                slew_s: float = 0.0) -> list[cp.Constraint]:
     """Eq. (12), clique form: sum_{c in Q} x_c <= max_links for every maximal clique Q of a satellite.
 
     Cliques with at most ``max_links`` contacts cannot be violated and are dropped.
+    With a slew time sigma_k, two contacts at different stations closer than sigma_k
+    also conflict (:func:`satellite_cliques`).
     """
-    cliques = [q for q in maximal_cliques(data.aos_s, data.los_s, data.satellite_of_contact)
-               if len(q) > max_links]
+    cliques = [q for q in satellite_cliques(data, slew_s) if len(q) > max_links]
     if not cliques:
         return []
     return [incidence_rows(cliques, data.n_contacts) @ v.x <= max_links]
 
 
-def satellite_contact_exclusion_pairwise(data: ModelData, v: Variables, *, max_links: int = 1) -> list[cp.Constraint]:
-    """Eq. (12), the paper's pairwise form: x_i + x_j <= 1 for every overlapping pair of one satellite."""
+def satellite_contact_exclusion_pairwise(data: ModelData, v: Variables, *, max_links: int = 1,
+                                         slew_s: float = 0.0) -> list[cp.Constraint]:
+    """Eq. (12), the paper's pairwise form: x_i + x_j <= 1 for every overlapping pair of one satellite
+    (and every pair at different stations closer than the slew time sigma_k)."""
     if max_links != 1:
         raise SpecError(f"SatelliteContactExclusion(form='pairwise') needs max_links=1, got {max_links}; "
                         "use form='clique' for several simultaneous links")
-    pairs = overlapping_pairs(data.aos_s, data.los_s, data.satellite_of_contact)
+    pairs = overlapping_pairs(data.aos_s, satellite_padded_los_s(data, slew_s), data.satellite_of_contact)
+    pairs = pairs[~same_station_apart(data)(pairs[:, 0], pairs[:, 1])] if len(pairs) else pairs
     if len(pairs) == 0:
         return []
     return [incidence_rows(list(pairs), data.n_contacts) @ v.x <= 1]

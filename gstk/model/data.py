@@ -7,14 +7,16 @@ a_c, b_c, d_c         ``aos_s``, ``los_s``, ``duration_s`` (s from sim start)
 k(c), s(c)            ``satellite_of_contact``, ``station_of_contact``
 p(s)                  ``provider_of_station``
 (s, k) licence pairs  ``pair_station``, ``pair_satellite``; ``pair_of_contact``
-r_c, v_c              ``rate_bps``, ``volume_bit``
+r_c, v_c              ``rate_bps``, ``volume_bit`` (a rate model's v_c and mean rate: gstk.problem.volumes)
 kappa_c               ``contact_cost_usd``
 C^int_p               ``integration_cost_usd``
 C^set_s, C^mon_s      ``setup_cost_usd``, ``monthly_cost_usd``
 C^lic_s               ``licence_cost_usd`` (per station); ``pair_licence_cost_usd``
 A_s                   ``antennas``
+tau_s, sigma_k        ``station_turnaround_s``, ``satellite_slew_s`` (NaN: the (11)/(12) spec's value)
 T_sim, T_opt          ``sim_duration_s``, ``mission_duration_s``
 rho, M                ``surrogate_scale``, ``mission_months``
+weight of C^mon in (2) ``monthly_weight`` (M, or M / T_sim under ``cost_model`` "reference-2025")
 C_s, C_k, S_p         sparse incidence ``contacts_at_station`` (S x C),
                       ``contacts_of_satellite`` (K x C), ``stations_of_provider`` (P x S),
                       ``contacts_of_pair`` (W x C)
@@ -31,9 +33,11 @@ import pandas as pd
 import scipy.sparse as sp
 
 from gstk.errors import GstkError
-from gstk.problem.costs import contact_cost_usd, mission_months, surrogate_scale
+from gstk.problem.costs import DEFAULT_COST_MODEL, contact_cost_usd, mission_months, monthly_weight, surrogate_scale
 from gstk.problem.definition import Problem
+from gstk.problem.operations import satellite_slew_s, station_turnaround_s
 from gstk.problem.prefilters import apply_prefilters
+from gstk.problem.volumes import contact_volume_bit, link_volume_column
 from gstk.problem.window import contact_keys, sim_window
 from gstk.times import utc_series
 
@@ -72,6 +76,9 @@ class ModelData:
     sim_start: pd.Timestamp
     sim_duration_s: float
     mission_duration_s: float
+    cost_model: str = DEFAULT_COST_MODEL  # how kappa_c and the monthly weight are priced (gstk.problem.costs)
+    station_turnaround_s: np.ndarray | None = None  # tau_s per station from the tables; None/NaN: the spec's
+    satellite_slew_s: np.ndarray | None = None  # sigma_k per satellite from the table; None/NaN: the spec's
 
     # ------------------------------------------------------------------ derived
     @property
@@ -87,6 +94,11 @@ class ModelData:
     def mission_months(self) -> float:
         """M = T_opt / mu."""
         return mission_months(self.mission_duration_s)
+
+    @property
+    def monthly_weight(self) -> float:
+        """The weight of sum_s C^mon_s y_s in (2) under ``cost_model`` (M for "gstk")."""
+        return monthly_weight(self.mission_duration_s, self.sim_duration_s, self.cost_model)
 
     @property
     def pair_licence_cost_usd(self) -> np.ndarray:
@@ -143,8 +155,10 @@ class ModelData:
         rate = np.minimum(stations["rate_bps"].to_numpy(float)[s_of_c],  # (1)
                           sat_rate.reindex(kept["satellite_id"]).to_numpy(float))
         duration = kept["los_s"].to_numpy(float) - kept["aos_s"].to_numpy(float)
+        volume, rate = contact_volume_bit(rate, duration, link_volume_column(kept))  # v_c; rate: v_c / d_c
         kappa = contact_cost_usd(stations["pass_cost_usd"].to_numpy(float)[s_of_c],
-                                 stations["minute_cost_usd"].to_numpy(float)[s_of_c], duration)
+                                 stations["minute_cost_usd"].to_numpy(float)[s_of_c], duration,
+                                 problem.cost_model)
         provider_index = {p: i for i, p in enumerate(providers["provider"])}
         return cls(
             contacts=kept, satellite_ids=satellite_ids, station_ids=station_ids,
@@ -153,14 +167,17 @@ class ModelData:
             satellite_of_contact=k_of_c, station_of_contact=s_of_c,
             provider_of_station=stations["provider"].map(provider_index).to_numpy(int),
             pair_station=pair_arr[:, 0], pair_satellite=pair_arr[:, 1], pair_of_contact=np.asarray(pair_codes, int),
-            rate_bps=rate, volume_bit=rate * duration, contact_cost_usd=np.asarray(kappa, float),
+            rate_bps=rate, volume_bit=volume, contact_cost_usd=np.asarray(kappa, float),
             integration_cost_usd=providers["integration_cost_usd"].to_numpy(float),
             setup_cost_usd=stations["setup_cost_usd"].to_numpy(float),
             monthly_cost_usd=stations["monthly_cost_usd"].to_numpy(float),
             licence_cost_usd=stations["licence_cost_usd"].to_numpy(float),
             antennas=stations["antennas"].to_numpy(int),
             sim_start=t0, sim_duration_s=(t1 - t0).total_seconds(),
-            mission_duration_s=problem.mission_duration_s,
+            mission_duration_s=problem.mission_duration_s, cost_model=problem.cost_model,
+            station_turnaround_s=station_turnaround_s(stations, problem.providers),
+            satellite_slew_s=satellite_slew_s(problem.satellites.set_index("satellite_id", drop=False)
+                                              .loc[list(satellite_ids)]),
         )
 
 

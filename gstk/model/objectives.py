@@ -20,14 +20,15 @@ def mission_cost(data: ModelData, v: Variables) -> cp.Expression:
     """Eq. (2): total mission cost in k$.
 
     sum_p C^int_p z_p + sum_s (C^set_s + M C^mon_s) y_s + sum_{s,k} C^lic_s w_sk
-    + rho sum_c kappa_c x_c, with kappa_c, M and rho from :mod:`gstk.problem.costs`.
+    + rho sum_c kappa_c x_c, with kappa_c, M and rho from :mod:`gstk.problem.costs`
+    (kappa_c and the weight M of C^mon as the problem's cost model prices them).
     """
     unit = MODEL_MONEY_UNIT_USD
     cost = cp.Constant(0.0)
     if len(data.provider_ids):
         cost = cost + data.integration_cost_usd / unit @ v.z
     if len(data.station_ids):
-        cost = cost + (data.setup_cost_usd + data.mission_months * data.monthly_cost_usd) / unit @ v.y
+        cost = cost + (data.setup_cost_usd + data.monthly_weight * data.monthly_cost_usd) / unit @ v.y
     if data.n_contacts:
         cost = cost + data.pair_licence_cost_usd / unit @ v.w
         cost = cost + data.surrogate_scale * data.contact_cost_usd / unit @ v.x

@@ -285,3 +285,80 @@ def pareto_figure(front: pd.DataFrame, baselines: pd.DataFrame | None = None, *,
     ax.set_title("Cost-data trade-off front", fontsize=11)
     _caption(fig, caption)
     return fig
+
+
+#: Baseline definitions of the reconciliation figures: (network, statistic) -> (label, colour).
+CLAIM_BASELINES = {
+    ("{baseline}", "best"): ("best restricted", "#1f77b4"),
+    ("{baseline}", "mean"): ("mean restricted (ratio to the mean)", "#ff7f0e"),
+    ("{baseline}", "mean_of_ratios"): ("mean of ratios to restricted", "#2ca02c"),
+    ("fixed_one_provider", "mean"): ("fixed one-provider (mean)", "#9467bd"),
+}
+#: Line style and marker per cost model.
+COST_MODEL_STYLES = {"gstk": ("-", "o"), "reference-2025": ("--", "s")}
+#: The paper's max-data claims per size: (data gain %, cost ratio) against one / two providers.
+PAPER_MAX_DATA = {1: {"one_provider": (300.0, 1.25), "two_provider": (200.0, None)},
+                  10: {"one_provider": (300.0, 1.05), "two_provider": (200.0, 1.05)}}
+
+
+def claims_cap_figure(summary: pd.DataFrame, *, baseline: str = "one_provider", max_providers: str = "none",
+                      proven: Mapping[int, float] | None = None, caption: str | None = None):
+    """Draw the max-data gain and cost ratio against B_month (log axis), one curve per baseline
+    definition and cost model, one row per constellation size.
+
+    ``summary`` is :func:`gstk.study.claims.claim_summary`; ``baseline`` "one_provider" or
+    "two_provider" (the fixed one-provider curve joins the first); the non-binding cap sits at
+    its value, 1e9 USD/month.  ``proven`` maps a size to the share of its solves proven optimal,
+    printed in the row's title.  The paper's numbers are dotted lines.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FormatStrFormatter
+
+    _require(summary, ("problem", "n_satellites", "baseline", "statistic", "cost_model", "max_providers",
+                       "b_month_usd_per_satellite", "data_ratio_median", "cost_ratio_median"), "claim summary")
+    rows = summary[(summary["problem"] == "max_data") & (summary["max_providers"].astype(str) == str(max_providers))]
+    sizes = sorted(int(n) for n in rows["n_satellites"].unique())
+    if not sizes:
+        raise GstkError("claim summary has no max-data rows to draw")
+    fig, axes = plt.subplots(len(sizes), 2, figsize=(10.5, 3.4 * len(sizes) + 0.6), constrained_layout=True,
+                             squeeze=False)
+    for (ax_data, ax_cost), n in zip(axes, sizes):
+        for (network, statistic), (label, color) in CLAIM_BASELINES.items():
+            network = network.format(baseline=baseline)
+            if network == "fixed_one_provider" and baseline != "one_provider":
+                continue
+            for model, (style, marker) in COST_MODEL_STYLES.items():
+                line = rows[(rows["n_satellites"] == n) & (rows["baseline"] == network)
+                            & (rows["statistic"] == statistic) & (rows["cost_model"] == model)]
+                line = line.sort_values("b_month_usd_per_satellite")
+                x = line["b_month_usd_per_satellite"].astype(float)
+                if line.empty:
+                    continue
+                name = f"{label}, {model} costs"
+                ax_data.plot(x, 100 * (line["data_ratio_median"].astype(float) - 1), style, marker=marker,
+                             color=color, label=name, markersize=3.5, linewidth=1.2)
+                ax_cost.plot(x, line["cost_ratio_median"].astype(float), style, marker=marker, color=color,
+                             label=name, markersize=3.5, linewidth=1.2)
+        gain, cost = PAPER_MAX_DATA.get(n, {}).get(baseline, (None, None))
+        for ax, value in ((ax_data, gain), (ax_cost, cost)):
+            if value is not None:
+                ax.axhline(value, color="#000000", linestyle=":", linewidth=1.0, label="paper")
+        ax_data.axhline(0.0, color="#666666", linewidth=0.6)
+        ax_cost.axhline(1.0, color="#666666", linewidth=0.6)
+        share = None if proven is None else proven.get(n)
+        note = "" if share is None or not np.isfinite(share) else f"; {100 * share:.0f} % of solves proven optimal"
+        ax_data.set_title(f"{n} satellite{'s' * (n != 1)}: data gain vs {baseline.replace('_', ' ')}{note}",
+                          fontsize=9)
+        ax_cost.set_title(f"{n} satellite{'s' * (n != 1)}: cost ratio (optimized / baseline)", fontsize=9)
+        for ax in (ax_data, ax_cost):
+            ax.set_xscale("log")
+            ax.set_xlabel("B_month (USD per satellite per month; 1e9 = no cap)")
+            ax.grid(linewidth=0.3, alpha=0.5)
+        ax_data.set_ylabel("optimized data / baseline data - 1 (%)")
+        ax_cost.set_yscale("log")
+        ax_cost.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+        ax_cost.yaxis.set_minor_formatter(FormatStrFormatter("%g"))
+        ax_cost.set_ylabel("optimized cost / baseline cost (log)")
+    axes[0][1].legend(fontsize=6, frameon=False, loc="upper left")
+    _caption(fig, caption)
+    return fig

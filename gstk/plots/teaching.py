@@ -281,3 +281,62 @@ def daily_contact_plot(daily: pd.DataFrame, *, ax=None, title: str | None = None
     ax.legend(title="satellite", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.set_title(title if title is not None else "Contact time per UTC day", fontsize=10)
     return fig
+
+
+def rate_profile_plot(profile: pd.DataFrame, *, ax=None, title: str | None = None):
+    """Draw one pass's data rate (left axis) and elevation (right axis) against time since AOS.
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        :func:`gstk.teaching.pass_rate_profile` output.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Lines with gid ``rate:rate`` and ``rate:elevation``.
+    """
+    require_columns(profile, ("time_s", "elevation_deg", "rate_bps"), "rate profile")
+    fig, ax = _new_axes(ax, figsize=(9.0, 3.8))
+    minutes = profile["time_s"] / 60.0
+    ax.plot(minutes, profile["rate_bps"] / 1e6, color="#1f77b4", linewidth=1.5, gid="rate:rate")
+    ax.set_xlabel("time since AOS (min)")
+    ax.set_ylabel("data rate (Mbit/s)", color="#1f77b4")
+    other = ax.twinx()
+    other.plot(minutes, profile["elevation_deg"], color="#ff7f0e", linewidth=1.0, linestyle="--",
+               gid="rate:elevation")
+    other.set_ylabel("elevation (°)", color="#ff7f0e")
+    if title is None:
+        attrs = profile.attrs
+        title = (f"{attrs.get('station_id', '')}: a {attrs.get('max_elevation_deg', float('nan')):.0f}° pass "
+                 f"carries {attrs.get('volume_bit', float('nan')) / 8e9:.0f} GB")
+    ax.set_title(title, fontsize=10)
+    return fig
+
+
+def pass_volume_plot(contacts: pd.DataFrame, *, ax=None, title: str | None = None):
+    """Draw each pass's data volume against its duration, coloured by maximum elevation.
+
+    The dashed line is what every pass would carry at the table's overall mean rate: passes above
+    it (the high ones) carry more than their duration suggests.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Points with gid ``volume:passes``, the line ``volume:mean_rate``.
+    """
+    require_columns(contacts, ("duration_s", "volume_bit", "max_elevation_deg"), "contacts")
+    fig, ax = _new_axes(ax, figsize=(7.5, 4.2))
+    minutes, gb = contacts["duration_s"] / 60.0, contacts["volume_bit"] / 8e9
+    points = ax.scatter(minutes, gb, c=contacts["max_elevation_deg"], cmap="viridis", s=12, vmin=0, vmax=90,
+                        gid="volume:passes")
+    fig.colorbar(points, ax=ax, label="maximum elevation (°)")
+    mean_rate = contacts["volume_bit"].sum() / contacts["duration_s"].sum()
+    span = np.array([0.0, float(minutes.max()) if len(minutes) else 1.0])
+    ax.plot(span, mean_rate * span * 60 / 8e9, color="#555555", linestyle="--", linewidth=1.0,
+            gid="volume:mean_rate", label=f"mean rate {mean_rate / 1e6:.0f} Mbit/s")
+    ax.set_xlabel("pass duration (min)")
+    ax.set_ylabel("data volume (GB)")
+    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    ax.set_title(title if title is not None else f"{len(contacts)} passes under a link budget", fontsize=10)
+    return fig

@@ -5,9 +5,11 @@ contact engine:
 
 ``stations``  one row per station: ``station_id, provider, setup_cost_usd,
               monthly_cost_usd, licence_cost_usd, pass_cost_usd, minute_cost_usd,
-              rate_bps, antennas`` (and optionally ``status``, ``bands``)
-``providers`` one row per provider: ``provider, integration_cost_usd``
-``satellites`` one row per satellite: ``satellite_id, rate_bps``
+              rate_bps, antennas`` (and optionally ``status``, ``bands``, ``turnaround_s``)
+``providers`` one row per provider: ``provider, integration_cost_usd`` (optionally ``turnaround_s``)
+``satellites`` one row per satellite: ``satellite_id, rate_bps`` (optionally ``slew_s``)
+
+The optional operations columns are described in :mod:`gstk.problem.operations`.
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from gstk.errors import GstkError, SpecError, UnknownProviderError
+from gstk.problem.costs import DEFAULT_COST_MODEL, check_cost_model
+from gstk.problem.operations import check_operation_columns, check_operation_references
 from gstk.problem.specs import RequiredProvider, RequiredStation, Spec
 
 STATION_PRICE_COLUMNS = (
@@ -49,6 +53,7 @@ def _check_table(df: pd.DataFrame, name: str, columns: tuple[str, ...], key: str
                 f"Problem.{name}: {col} of {row[key]!r} is {row[col]!r}; expected a finite number "
                 f"{'> 0' if col in ('rate_bps', 'antennas') else '>= 0'}"
             )
+    check_operation_columns(df, name, key)  # optional turnaround_s / slew_s (gstk.problem.operations)
     out = df.reset_index(drop=True).copy()
     out[key] = out[key].astype(str)
     return out
@@ -59,6 +64,10 @@ class Problem:
     """One objective, any constraints and prefilters, the price tables and the mission length.
 
     ``mission_days`` is T_opt; the simulation window T_sim comes with the contacts.
+    ``cost_model`` names how the network is priced (:data:`gstk.problem.costs.COST_MODELS`):
+    "gstk" (formulation §5, the default) or "reference-2025" (the reference
+    implementation's pitfalls of formulation §9, for reconciling with the paper only).
+    The objective, the cap (10), the solution's report and the verifier all use it.
     """
 
     objective: Spec
@@ -68,8 +77,10 @@ class Problem:
     satellites: pd.DataFrame
     mission_days: float = 365.0
     name: str = field(default="problem")
+    cost_model: str = DEFAULT_COST_MODEL
 
     def __post_init__(self):
+        check_cost_model(self.cost_model, "Problem.cost_model")
         if not isinstance(self.objective, Spec) or self.objective.kind != "objective":
             raise SpecError(f"Problem.objective must be an objective spec, got {self.objective!r}")
         constraints = tuple(self.constraints)
@@ -98,6 +109,7 @@ class Problem:
                 unknown = sorted(set(spec.providers) - known)
                 if unknown:
                     raise UnknownProviderError(f"AllowedProviders: unknown provider(s) {unknown}; known: {sorted(known)}")
+        check_operation_references(self.constraints, set(self.stations["station_id"]), known, self.satellites)
 
     @property
     def mission_duration_s(self) -> float:

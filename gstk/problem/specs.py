@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from gstk.errors import SpecError
+from gstk.times import iso_utc, utc
 from gstk.units import SECONDS_PER_DAY, SECONDS_PER_HOUR
 
 STATUSES = ("Operational", "Planned", "Potential", "Decommissioned")
@@ -157,28 +158,45 @@ class MaxMonthlyCost(Spec):
 
 @dataclass(frozen=True)
 class StationContactExclusion(Spec):
-    """Eq. (11): at most A_s simultaneous contacts at station s (clique rows or the paper's pairs)."""
+    """Eq. (11): at most A_s simultaneous contacts at station s (clique rows or the paper's pairs).
+
+    ``turnaround_s`` is the antenna's setup time tau between two contacts: contacts closer
+    than tau (LOS of one to AOS of the next) conflict.  It applies to every station whose
+    ``turnaround_s`` column (Problem.stations, else Problem.providers) is empty.
+    """
 
     equation: ClassVar[str] = "(11)"
     form: str = "clique"
+    turnaround_s: float = 0.0
 
     def __post_init__(self):
         if self.form not in ("clique", "pairwise"):
             raise SpecError(f"StationContactExclusion.form must be 'clique' or 'pairwise', got {self.form!r}")
+        _positive(self, "turnaround_s", allow_zero=True)
 
 
 @dataclass(frozen=True)
 class SatelliteContactExclusion(Spec):
-    """Eq. (12): at most ``max_links`` simultaneous contacts per satellite."""
+    """Eq. (12): at most ``max_links`` simultaneous contacts per satellite.
+
+    ``slew_s`` is the satellite's slew time sigma between two stations: contacts of one
+    satellite at different stations closer than sigma conflict.  It applies to every
+    satellite whose ``slew_s`` column (Problem.satellites) is empty; it needs max_links=1.
+    """
 
     equation: ClassVar[str] = "(12)"
     max_links: int = 1
     form: str = "clique"
+    slew_s: float = 0.0
 
     def __post_init__(self):
         _count(self, "max_links", minimum=1)
         if self.form not in ("clique", "pairwise"):
             raise SpecError(f"SatelliteContactExclusion.form must be 'clique' or 'pairwise', got {self.form!r}")
+        _positive(self, "slew_s", allow_zero=True)
+        if self.slew_s > 0 and self.max_links != 1:
+            raise SpecError(f"SatelliteContactExclusion.slew_s needs max_links=1 (one steerable antenna), "
+                            f"got max_links={self.max_links}")
 
 
 @dataclass(frozen=True)
@@ -274,14 +292,100 @@ class MaxAntennaUtilization(Spec):
 # --------------------------------------------------------------------------- prefilters
 @dataclass(frozen=True)
 class MinContactDuration(Spec):
-    """Eq. (15), a prefilter: drop contacts shorter than ``duration_s``."""
+    """Eq. (15), a prefilter: drop contacts shorter than ``duration_s``.
+
+    ``per_provider`` maps a provider to its own minimum (a mission profile's minimum
+    contact length, e.g. ``{"AWS": 120}``): a contact at provider p must last at least
+    max(``duration_s``, d_p).  Stored as sorted (provider, seconds) pairs.
+    """
 
     kind: ClassVar[str] = "prefilter"
     equation: ClassVar[str] = "(15)"
     duration_s: float = 0.0
+    per_provider: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self):
         _positive(self, "duration_s", allow_zero=True)
+        object.__setattr__(self, "per_provider", _provider_seconds(self.per_provider))
+
+    def minimum_s(self, provider: str) -> float:
+        """Return the minimum duration of a contact at ``provider``, in s."""
+        return max(self.duration_s, dict(self.per_provider).get(provider, 0.0))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict; ``per_provider`` as a provider -> seconds mapping."""
+        return {**super().to_dict(), "per_provider": dict(self.per_provider)}
+
+
+def _provider_seconds(value: Any) -> tuple[tuple[str, float], ...]:
+    """Return a provider -> seconds mapping (or pairs) as sorted pairs, with one-line errors."""
+    try:
+        pairs = list(value.items()) if isinstance(value, dict) else [tuple(p) for p in value]
+    except TypeError:
+        pairs = [None]
+    out = []
+    for pair in pairs:
+        ok = (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str) and pair[0]
+              and isinstance(pair[1], (int, float)) and not isinstance(pair[1], bool)
+              and math.isfinite(pair[1]) and pair[1] >= 0)
+        if not ok:
+            raise SpecError(f"MinContactDuration.per_provider must map provider names to seconds >= 0, "
+                            f"got {value!r}")
+        out.append((pair[0], float(pair[1])))
+    return tuple(sorted(out))
+
+
+#: What :class:`StationOutages` does with a contact overlapping an outage.
+OUTAGE_MODES = ("clip", "drop")
+
+
+@dataclass(frozen=True)
+class StationOutages(Spec):
+    """Prefilter: stations are unavailable in ``windows`` (maintenance, other customers' bookings).
+
+    ``windows`` holds (station_id, start, end) triples (or mappings with those keys; times
+    are UTC, stored as ISO-8601 text).  ``mode='clip'`` (default) keeps the parts of a contact
+    outside every outage of its station (an outage inside a pass leaves two contacts), each
+    re-checked against (15); ``mode='drop'`` removes every contact that overlaps an outage.
+    """
+
+    kind: ClassVar[str] = "prefilter"
+    windows: tuple[tuple[str, str, str], ...] = ()
+    mode: str = "clip"
+
+    def __post_init__(self):
+        if self.mode not in OUTAGE_MODES:
+            raise SpecError(f"StationOutages.mode must be one of {OUTAGE_MODES}, got {self.mode!r}")
+        if isinstance(self.windows, (str, dict)):
+            raise SpecError(f"StationOutages.windows must be a list of (station_id, start, end), got {self.windows!r}")
+        object.__setattr__(self, "windows", tuple(_outage(w, i) for i, w in enumerate(self.windows)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict; each window as ``{"station_id", "start", "end"}``."""
+        return {"type": type(self).__name__, "mode": self.mode,
+                "windows": [dict(zip(("station_id", "start", "end"), w)) for w in self.windows]}
+
+
+def _outage(window: Any, i: int) -> tuple[str, str, str]:
+    """Return one outage window as (station_id, start ISO, end ISO), with one-line errors."""
+    where = f"StationOutages.windows[{i}]"
+    if isinstance(window, dict):
+        unknown = sorted(set(window) - {"station_id", "start", "end"})
+        if unknown or len(window) != 3:
+            raise SpecError(f"{where} must have exactly the keys station_id, start, end, got {sorted(window)}")
+        window = (window["station_id"], window["start"], window["end"])
+    if isinstance(window, str) or not hasattr(window, "__len__") or len(window) != 3:
+        raise SpecError(f"{where} must be (station_id, start, end), got {window!r}")
+    station, start, end = window
+    if not isinstance(station, str) or not station:
+        raise SpecError(f"{where}.station_id must be a station id, got {station!r}")
+    try:
+        t0, t1 = utc(start), utc(end)
+    except (TypeError, ValueError):
+        raise SpecError(f"{where}: start and end must be ISO-8601 times, got {start!r}, {end!r}") from None
+    if not t1 > t0:
+        raise SpecError(f"{where}: end {iso_utc(t1)} is not after start {iso_utc(t0)}")
+    return station, iso_utc(t0), iso_utc(t1)
 
 
 @dataclass(frozen=True)
@@ -329,7 +433,7 @@ CONSTRAINTS = (
     SatelliteContactExclusion, MaxContactGap, MaxProviders, MinContactsPerPeriod, RequiredProvider,
     RequiredStation, StationCount, MaxAntennaUtilization,
 )
-PREFILTERS = (MinContactDuration, AllowedProviders, RequiredBands, StationStatus)
+PREFILTERS = (MinContactDuration, AllowedProviders, RequiredBands, StationStatus, StationOutages)
 SPEC_TYPES: dict[str, type[Spec]] = {cls.__name__: cls for cls in OBJECTIVES + CONSTRAINTS + PREFILTERS}
 
 

@@ -35,7 +35,15 @@ import pandas as pd
 from gstk.catalog.prices import TABLE1, draw_prices
 from gstk.errors import GstkError, ScenarioError
 from gstk.orbits.sampling import sample_satellites
+from gstk.problem.costs import DEFAULT_COST_MODEL, check_cost_model
 from gstk.problem.specs import MaxMissionData, Spec, StationStatus
+from gstk.scenario.links import (
+    check_link_names,
+    horizon_mask_table,
+    parse_horizon_masks,
+    parse_link_rates,
+    station_rates,
+)
 from gstk.scenario.schema import (
     SHARED_TLE_TOKEN,
     STATION_PRICE_KEYS,
@@ -96,6 +104,9 @@ class Scenario:
     solver: dict = field(default_factory=dict)
     name: str = "scenario"
     description: str = ""
+    cost_model: str = DEFAULT_COST_MODEL
+    link_rates: dict = field(default_factory=dict)
+    horizon_masks: dict = field(default_factory=dict)
     base_dir: Path = field(default_factory=Path.cwd)
     _cache: dict = field(default_factory=dict, repr=False)
 
@@ -115,11 +126,17 @@ class Scenario:
         self.constraints = tuple(parse_spec(c, f"scenario.constraints[{i}]", objective=False)
                                  for i, c in enumerate(self.constraints))
         self.solver = parse_solver(self.solver)
+        self.link_rates = parse_link_rates(self.link_rates)
+        self.horizon_masks = parse_horizon_masks(self.horizon_masks)
         try:
             self.solver_options()
         except GstkError as exc:
             raise key_error("scenario.solver", str(exc)) from None
         self.name = check_string(self.name, "scenario.name")
+        try:
+            check_cost_model(self.cost_model, "scenario.cost_model")
+        except GstkError as exc:
+            raise key_error("scenario.cost_model", str(exc).split(": ", 1)[-1]) from None
         if not isinstance(self.description, str):
             raise key_error("scenario.description", f"expected a string, got {brief(self.description)}")
 
@@ -138,6 +155,8 @@ class Scenario:
             objective=data.get("objective", {"type": "MaxMissionData"}),
             constraints=data.get("constraints", []), solver=data.get("solver") or {},
             name=data.get("name", name), description=data.get("description", ""),
+            cost_model=data.get("cost_model", DEFAULT_COST_MODEL),
+            link_rates=data.get("link_rates") or {}, horizon_masks=data.get("horizon_masks") or {},
             base_dir=Path(base_dir) if base_dir is not None else Path.cwd(),
         )
 
@@ -154,6 +173,11 @@ class Scenario:
             out["satellite_rates"] = self.satellite_rates
         out.update(stations=self.station_filter, prices=self.prices, objective=self.objective.to_dict(),
                    constraints=[c.to_dict() for c in self.constraints], solver=self.solver)
+        if self.cost_model != DEFAULT_COST_MODEL:
+            out["cost_model"] = self.cost_model
+        for key in ("link_rates", "horizon_masks"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
         return json.loads(json.dumps(out))  # a deep, JSON-typed copy
 
     def __eq__(self, other: object) -> bool:
@@ -277,7 +301,7 @@ class Scenario:
             constraints.append(StationStatus(tuple(status) if status else tuple(stations["status"].unique())))
         return _guarded("scenario.constraints", lambda: Problem(
             self.objective, tuple(constraints), stations, providers, satellites, mission_days=self.mission_days,
-            name=self.name), self._cache.get("file"))
+            name=self.name, cost_model=self.cost_model), self._cache.get("file"))
 
     def contacts(self, progress: bool | None = None) -> pd.DataFrame:
         """Return the contact windows of the scenario's satellites and stations over its window."""
@@ -285,7 +309,17 @@ class Scenario:
 
         kwargs = {"step_s": self.step_s} if self.step_s is not None else {}
         return compute_contacts(self.satellites(), self.stations(), self.start, self.end,
-                                progress=progress, **kwargs)
+                                progress=progress, **kwargs, **self.link_models())
+
+    def link_models(self) -> dict[str, Any]:
+        """Return ``rates`` and ``horizon_masks`` as ``compute_contacts`` and ``verify`` take them ({} if none)."""
+        if not (self.link_rates or self.horizon_masks):
+            return {}
+        stations = self.stations()
+        _guarded("scenario.link_rates", lambda: check_link_names(
+            self.link_rates, self.horizon_masks, set(stations["provider"]), set(stations["station_id"])),
+            self._cache.get("file"))
+        return {"rates": station_rates(self.link_rates), "horizon_masks": horizon_mask_table(self.horizon_masks)}
 
     def solver_options(self) -> SolverOptions:
         """Return the file's ``solver`` section as validated :class:`~gstk.solve.options.SolverOptions`."""
@@ -310,7 +344,9 @@ class Scenario:
         from gstk.verification.report import verify
 
         contacts = self.contacts(progress=False) if contacts is None else contacts
-        return verify(solution, contacts, self.problem(), start=self.start, end=self.end)
+        links = self.link_models()  # volumes and masks recomputed from SGP4 (gstk.verification.links)
+        return verify(solution, contacts, self.problem(), start=self.start, end=self.end,
+                      satellites=self.satellites() if links else None, **links)
 
 
 # --------------------------------------------------------------------------- helpers of Scenario

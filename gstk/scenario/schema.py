@@ -35,7 +35,7 @@ FRIENDLY_UNITS: dict[str, tuple[str, float]] = {
 #: The path that stands for :func:`gstk.datasets.shared_tle_path`.
 SHARED_TLE_TOKEN = "$GSTK_TLE"
 TOP_KEYS = ("name", "description", "window", "mission_days", "satellites", "satellite_rates", "stations",
-            "prices", "objective", "constraints", "solver")
+            "prices", "objective", "constraints", "solver", "cost_model", "link_rates", "horizon_masks")
 SOURCE_KINDS = ("tle", "omm", "elements", "demo", "tle_text")
 SELECT_KEYS = ("name", "exclude_names", "norad_ids", "altitude_km", "perigee_km", "apogee_km")
 ELEMENT_KEYS = ("id", "name", "altitude_km", "semi_major_axis_km", "inclination_deg", "eccentricity",
@@ -43,11 +43,13 @@ ELEMENT_KEYS = ("id", "name", "altitude_km", "semi_major_axis_km", "inclination_
 STATION_PRICE_KEYS = ("setup_cost_usd", "monthly_cost_usd", "licence_cost_usd", "pass_cost_usd",
                       "minute_cost_usd", "rate_bps", "antennas")
 PROVIDER_PRICE_KEYS = ("integration_cost_usd", *STATION_PRICE_KEYS)
+#: Optional station properties the price layers may set (gstk.problem.operations); never required.
+STATION_OPERATION_KEYS = ("turnaround_s",)
 #: Largest finite float: an integer beyond it cannot be converted to one.
 _FLOAT_MAX = float(np.finfo(np.float64).max)
 SOLVER_KEYS = {"solver": "choice", "time_limit_s": "number", "rel_gap": "number", "threads": "integer",
                "seed": "integer", "scip_params": "mapping", "warm_start": "boolean",
-               "greedy_start": "boolean", "highs_options": "mapping"}
+               "greedy_start": "boolean", "highs_options": "mapping", "branch_priority": "boolean"}
 #: The values of ``solver.solver``.
 SOLVER_NAMES = ("scip", "highs")
 
@@ -189,6 +191,8 @@ def _typed(value: Any, annotation: str, where: str) -> Any:
         raise key_error(where, f"expected true or false, got {brief(value)}")
     if annotation == "str":
         return check_string(value, where)
+    if annotation.startswith("tuple[tuple"):  # StationOutages.windows, MinContactDuration.per_provider
+        return value  # the spec checks the entries and names the bad one
     if annotation.startswith("tuple"):
         return _strings(value, where)
     return value
@@ -344,8 +348,10 @@ def parse_prices(value: Any) -> dict[str, Any]:
                 k: (check_number(v, f"{where}.random.ranges.{k}") if k == "per_minute_probability"
                     else _pair(v, f"{where}.random.ranges.{k}")) for k, v in ranges.items()}
     if "defaults" in entry:
-        out["defaults"] = _price_entry(entry["defaults"], f"{where}.defaults", PROVIDER_PRICE_KEYS)
-    for group, keys in (("providers", PROVIDER_PRICE_KEYS), ("stations", STATION_PRICE_KEYS)):
+        out["defaults"] = _price_entry(entry["defaults"], f"{where}.defaults",
+                                       PROVIDER_PRICE_KEYS + STATION_OPERATION_KEYS)
+    for group, keys in (("providers", PROVIDER_PRICE_KEYS + STATION_OPERATION_KEYS),
+                        ("stations", STATION_PRICE_KEYS + STATION_OPERATION_KEYS)):
         if group in entry:
             table = check_mapping(entry[group], f"{where}.{group}")
             out[group] = {str(k): _price_entry(v, f"{where}.{group}.{k}", keys) for k, v in table.items()}

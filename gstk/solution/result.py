@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from gstk.errors import SolutionFileError, SolveError
-from gstk.problem.costs import COST_TERMS
+from gstk.problem.costs import COST_TERMS, DEFAULT_COST_MODEL
 from gstk.problem.specs import SPEC_TYPES
 from gstk.solution.render import format_bits, format_percent, format_seconds, format_usd
 from gstk.solution.schema import SCHEMA_VERSION, JsonLiteral, checked_record
@@ -72,6 +72,8 @@ class Solution:
     seconds for ``min_max_gap`` (4); None when unknown.  ``gap`` is
     |objective - bound| / |objective|.  ``data_by_satellite`` is rho-scaled (bits
     over the mission); ``contacts`` holds the taken contacts of the simulation window.
+    ``cost_model`` names the cost model (:mod:`gstk.problem.costs`) every cost in it,
+    the objective of (2) included, was priced with: the problem's.
     """
 
     status: Status
@@ -99,6 +101,7 @@ class Solution:
     message: str = ""
     n_solves: int = 1
     solver_status: str = ""
+    cost_model: str = DEFAULT_COST_MODEL
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -124,6 +127,7 @@ class Solution:
             gap=relative_gap(objective, bound), sim_start=sim_start,
             sim_end=sim_start + pd.Timedelta(seconds=float(data.sim_duration_s)),
             mission_days=float(data.mission_duration_s) / SECONDS_PER_DAY,
+            cost_model=getattr(data, "cost_model", DEFAULT_COST_MODEL),
             **tables, **{**defaults, **certificate},
         )
 
@@ -170,7 +174,7 @@ class Solution:
             "n_providers": len(self.selected_providers), "n_stations": len(self.selected_stations),
             "n_contacts": len(self.contacts), "providers": ";".join(self.selected_providers),
             "data_total_bit": self.data_total_bit, "max_gap_s": max(gaps) if gaps else None,
-            "mission_days": self.mission_days,
+            "mission_days": self.mission_days, "cost_model": self.cost_model,
         }
         for term in (*COST_TERMS, "total"):
             row[f"cost_{term}_usd"] = self.cost_breakdown.get(term)
@@ -211,6 +215,8 @@ class Solution:
         if self.objective_name == "min_max_gap":
             parts.append(f"max_gap={format_seconds(self.objective)}")
         parts.append(f"gap={format_percent(self.gap)}")
+        if self.cost_model != DEFAULT_COST_MODEL:
+            parts.append(f"costed {self.cost_model}")
         parts.append(f"{len(self.selected_providers)} provider{'s' * (len(self.selected_providers) != 1)}")
         parts.append(f"{len(self.selected_stations)} station{'s' * (len(self.selected_stations) != 1)}>")
         return " ".join(parts)

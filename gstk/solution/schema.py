@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from gstk.errors import SolutionFileError
+from gstk.problem.costs import COST_MODELS
 from gstk.problem.specs import SPEC_TYPES
 from gstk.solution.tables import CONTACT_COLUMNS
 from gstk.times import utc
@@ -43,9 +44,10 @@ FIELD_KINDS = {
     "contact_minutes_per_day": "numbers", "max_gap_by_satellite_s": "numbers",
     "sim_start": "time", "sim_end": "time", "mission_days": "days",
     "problem": "mapping", "message": "text", "n_solves": "count", "solver_status": "text",
+    "cost_model": "cost_model",
 }
 #: Keys a solution file may leave out (the Solution's defaults apply).
-OPTIONAL_FIELDS = ("problem", "message", "n_solves", "solver_status")
+OPTIONAL_FIELDS = ("problem", "message", "n_solves", "solver_status", "cost_model")
 #: The dtypes of the always-present contact columns (used when a file has no ``contacts_dtypes``).
 DEFAULT_CONTACT_DTYPES = {
     "contact_id": "str", "satellite_id": "str", "station_id": "str", "provider": "str",
@@ -245,7 +247,7 @@ def checked_record(record: Any, *, statuses: Iterable[str]) -> dict[str, Any]:
         "number or null": lambda v, w: None if v is None else _number(v, w),
         "number": _number, "seconds": lambda v, w: _number(v, w, finite=True, minimum=0),
         "days": lambda v, w: _positive(v, w), "count": _count, "names": _names, "numbers": _numbers,
-        "time": _time, "mapping": _mapping, "text": _text,
+        "time": _time, "mapping": _mapping, "text": _text, "cost_model": _choice(COST_MODELS),
     }
     out: dict[str, Any] = {}
     for key, value in record.items():

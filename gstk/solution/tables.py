@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from gstk.errors import SolveError
-from gstk.problem.costs import mission_cost_breakdown_usd
+from gstk.problem.costs import DEFAULT_COST_MODEL, mission_cost_breakdown_usd
 from gstk.times import utc_series
 from gstk.units import SECONDS_PER_DAY, SECONDS_PER_MINUTE
 
@@ -93,6 +93,7 @@ def selection_tables(data, taken: np.ndarray | None, *, include_boundary: bool =
         licence_cost_usd_per_pair=data.pair_licence_cost_usd, pairs_used=w.astype(float),
         contact_cost=data.contact_cost_usd, contacts_taken=x.astype(float),
         mission_duration_s=data.mission_duration_s, sim_duration_s=data.sim_duration_s,
+        cost_model=getattr(data, "cost_model", DEFAULT_COST_MODEL),
     )
     n_sat = len(data.satellite_ids)
     sat = data.satellite_of_contact[x]

@@ -1,5 +1,6 @@
-"""Solving with SCIP: options, one SCIP run, one model, decomposition, min max gap, diagnosis, entry points."""
-from gstk.solve.api import cheapest_start, optimize, solve, solve_built
+"""Solving with SCIP or HiGHS: options, one run, one model, decomposition, min max gap, diagnosis, the windowed
+heuristic, entry points."""
+from gstk.solve.api import cheapest_start, optimize, solve
 from gstk.solve.decompose import solve_decomposed, use_decomposition
 from gstk.solve.diagnosis import (
     available_volume_bit,
@@ -34,6 +35,7 @@ from gstk.solve.greedy import (
 )
 from gstk.solve.milp import (
     MAX_DATA_SCIP_PARAMS,
+    branch_priorities,
     default_scip_params,
     gap_include_boundary,
     model_constraints,
@@ -50,12 +52,14 @@ from gstk.solve.options import SolverOptions, TimeBudget
 from gstk.solve.scip import (
     SCIP_LIMIT_STATUSES,
     ScipRun,
+    emphasis_params,
     options_parameters,
     run_scip,
     scip_parameters,
     status_from_scip,
     status_message,
 )
+from gstk.solve.windowed import METHODS, WindowedSettings, matched_stations, solve_built, solve_windowed
 
 __all__ = [
     "SolverOptions", "TimeBudget", "SCIP_LIMIT_STATUSES", "status_from_scip", "status_message",
@@ -69,5 +73,6 @@ __all__ = [
     "contact_count_shortfalls", "missing_provider", "missing_station", "station_exclusion_reason",
     "provider_exclusion_reason", "station_count_conflicts", "provider_count_conflicts", "uncovered_stretches",
     "monthly_cost_conflicts", "conflicting_constraints", "is_feasible", "conflict_sentence", "solve",
-    "solve_built", "optimize", "polished",
+    "solve_built", "optimize", "polished", "METHODS", "WindowedSettings", "solve_windowed", "matched_stations",
+    "emphasis_params", "branch_priorities",
 ]

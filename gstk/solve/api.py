@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gstk.errors import GstkError
 from gstk.model.build import build_model
 from gstk.model.data import ModelData
 from gstk.problem.definition import Problem
@@ -22,9 +23,9 @@ from gstk.solution.result import Solution, Status
 from gstk.solve.decompose import solve_decomposed, use_decomposition
 from gstk.solve.diagnosis import diagnose as explain
 from gstk.solve.greedy import cover_problem, greedy_cover, mission_cost_usd, polished
-from gstk.solve.milp import selection_of, solve_model, start_from_selection
-from gstk.solve.min_max_gap import solve_min_max_gap_exact
+from gstk.solve.milp import selection_of, start_from_selection
 from gstk.solve.options import SolverOptions, TimeBudget
+from gstk.solve.windowed import METHODS, WindowedSettings, solve_built, solve_windowed
 
 
 def solve(model, *, options: SolverOptions | None = None, **solver_options: Any) -> Solution:
@@ -55,13 +56,6 @@ def solve(model, *, options: SolverOptions | None = None, **solver_options: Any)
     return solve_built(model, options, TimeBudget(options.time_limit_s))
 
 
-def solve_built(model, options: SolverOptions, budget: TimeBudget) -> Solution:
-    """Solve a built model with validated options within ``budget``."""
-    if getattr(model, "form", "milp") == "exact":
-        return solve_min_max_gap_exact(model, options, budget)
-    return solve_model(model, options, budget)
-
-
 def cheapest_start(data: ModelData, problem: Problem, start_from: Solution | None, options: SolverOptions,
                    budget: TimeBudget) -> np.ndarray | None:
     """Return the start selection of a solve: ``start_from``'s, or the greedy cover's when that is cheaper.
@@ -85,6 +79,7 @@ def cheapest_start(data: ModelData, problem: Problem, start_from: Solution | Non
 
 def optimize(contacts: pd.DataFrame, problem: Problem, *, start=None, end=None, diagnose: bool = True,
              decompose: Any = "auto", start_from: Solution | None = None, options: SolverOptions | None = None,
+             method: str = "exact", windowed: WindowedSettings | None = None, progress: bool = False,
              **solver_options: Any) -> Solution:
     """Build and solve ``problem`` on ``contacts``; explain an infeasible result in ``message``.
 
@@ -104,15 +99,26 @@ def optimize(contacts: pd.DataFrame, problem: Problem, *, start=None, end=None, 
     ``solution.message``, within what is left of ``time_limit_s``.
     ``options`` and ``solver_options`` are those of :func:`solve`.
 
+    ``method="windowed"`` runs the heuristic of Kim et al. (2025) instead
+    (:mod:`gstk.solve.windowed`, parameters ``windowed``, a progress bar over its
+    subproblems with ``progress``): a FEASIBLE network without a bound, to compare with
+    the exact method's bound.
+
     Examples
     --------
     >>> sol = optimize(contacts, problem, time_limit_s=60)  # doctest: +SKIP
     >>> sol.raise_for_status().cost_breakdown["total"]      # doctest: +SKIP
     """
     options = SolverOptions.from_kwargs(options, **solver_options)
+    if method not in METHODS:
+        raise GstkError(f"unknown method {method!r}; expected one of {list(METHODS)}")
+    if windowed is not None and not isinstance(windowed, WindowedSettings):
+        raise GstkError(f"windowed must be a gstk.solve.WindowedSettings, got {type(windowed).__name__}")
     budget = TimeBudget(options.time_limit_s)
     data = ModelData.from_problem(contacts, problem, start=start, end=end)
-    if use_decomposition(data, problem.objective, problem.constraints, decompose):
+    if method == "windowed":
+        solution = solve_windowed(data, problem, options, budget, windowed, progress=progress)
+    elif use_decomposition(data, problem.objective, problem.constraints, decompose):
         solution = solve_decomposed(data, problem.objective, problem.constraints, options, budget)
     else:
         model = build_model(data, problem.objective, problem.constraints)

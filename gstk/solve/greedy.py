@@ -33,7 +33,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from gstk.model.build import build_model, restrict_to_contacts
-from gstk.model.constraints import window_volumes
+from gstk.model.constraints import satellite_padded_los_s, station_padded_los_s, window_volumes
 from gstk.model.data import ModelData
 from gstk.problem.costs import mission_cost_breakdown_usd
 from gstk.problem.specs import (
@@ -66,6 +66,8 @@ class CoverProblem:
     need_gbit: float             # D per satellite and window
     station_exclusion: bool
     max_links: int | None        # (12): simultaneous links per satellite, None without (12)
+    station_los_s: np.ndarray | None = None    # b_c + tau_s(c): LOS padded by the turnaround of (11)
+    satellite_los_s: np.ndarray | None = None  # b_c + sigma_k(c): LOS padded by the slew time of (12)
 
     @property
     def n_windows(self) -> int:
@@ -81,9 +83,12 @@ def cover_problem(data: ModelData, objective: Spec, constraints) -> CoverProblem
         return None
     floor = floors[0]
     links = [s.max_links for s in constraints if isinstance(s, SatelliteContactExclusion)]
+    turnaround = max([s.turnaround_s for s in constraints if isinstance(s, StationContactExclusion)], default=0.0)
+    slew = max([s.slew_s for s in constraints if isinstance(s, SatelliteContactExclusion)], default=0.0)
     return CoverProblem(
         data, sp.csc_matrix(window_volumes(data, floor.window_s, floor.step_s)), floor.volume_bit / MODEL_DATA_UNIT_BIT,
-        any(isinstance(s, StationContactExclusion) for s in constraints), min(links) if links else None)
+        any(isinstance(s, StationContactExclusion) for s in constraints), min(links) if links else None,
+        station_padded_los_s(data, turnaround), satellite_padded_los_s(data, slew))
 
 
 def mission_cost_usd(data: ModelData, x: np.ndarray) -> float:
@@ -93,7 +98,7 @@ def mission_cost_usd(data: ModelData, x: np.ndarray) -> float:
         integration_cost_usd=data.integration_cost_usd, providers_used=z, setup_cost_usd=data.setup_cost_usd,
         monthly_cost_usd=data.monthly_cost_usd, stations_used=y, licence_cost_usd_per_pair=data.pair_licence_cost_usd,
         pairs_used=w, contact_cost=data.contact_cost_usd, contacts_taken=x, mission_duration_s=data.mission_duration_s,
-        sim_duration_s=data.sim_duration_s)["total"]
+        sim_duration_s=data.sim_duration_s, cost_model=data.cost_model)["total"]
 
 
 def greedy_cover(problem: CoverProblem, *, drop_rounds: int = 3) -> np.ndarray | None:
@@ -110,7 +115,7 @@ def greedy_cover(problem: CoverProblem, *, drop_rounds: int = 3) -> np.ndarray |
 # --------------------------------------------------------------------------- steps 1-2: the cover
 def station_fixed_cost_usd(data: ModelData, s: int) -> float:
     """Return what opening station s costs before any contact: its setup and M monthly fees."""
-    return float(data.setup_cost_usd[s] + data.mission_months * data.monthly_cost_usd[s])
+    return float(data.setup_cost_usd[s] + data.monthly_weight * data.monthly_cost_usd[s])
 
 
 class _Cover:
@@ -146,7 +151,7 @@ class _Cover:
         return (d.surrogate_scale * d.contact_cost_usd
                 + np.where(self.licensed[pair], 0.0, d.pair_licence_cost_usd[pair])
                 + np.where(self.station_paid[station], 0.0, d.setup_cost_usd[station]
-                           + d.mission_months * d.monthly_cost_usd[station])
+                           + d.monthly_weight * d.monthly_cost_usd[station])
                 + np.where(self.provider_paid[provider], 0.0, d.integration_cost_usd[provider]))
 
     def take(self, c: int) -> None:
@@ -158,12 +163,17 @@ class _Cover:
         column = p.volumes[:, c]
         self.deficit[k, column.indices] = np.clip(self.deficit[k, column.indices] - column.data, 0.0, None)
         overlapping = np.flatnonzero(self.open & (d.aos_s < d.los_s[c]) & (d.aos_s[c] < d.los_s))
-        if p.max_links is not None:
-            same = overlapping[d.satellite_of_contact[overlapping] == k]
+        if p.max_links is not None:  # (12), and within the slew time at another station
+            b = d.los_s if p.satellite_los_s is None else p.satellite_los_s
+            slewing = np.flatnonzero(self.open & (d.aos_s < b[c]) & (d.aos_s[c] < b) & (d.station_of_contact != s))
+            same = np.union1d(overlapping, slewing)
+            same = same[d.satellite_of_contact[same] == k]
             self.links[same] += 1
             self.open[same[self.links[same] >= p.max_links]] = False
-        if p.station_exclusion:
-            same = overlapping[d.station_of_contact[overlapping] == s]
+        if p.station_exclusion:  # (11), within the turnaround too
+            b = d.los_s if p.station_los_s is None else p.station_los_s
+            near = np.flatnonzero(self.open & (d.aos_s < b[c]) & (d.aos_s[c] < b))
+            same = near[d.station_of_contact[near] == s]
             self.busy[same] += 1
             self.open[same[self.busy[same] >= d.antennas[s]]] = False
         mine = np.flatnonzero(self.open & (d.satellite_of_contact == k))

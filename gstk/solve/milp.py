@@ -109,7 +109,13 @@ def run_solver(model, options: SolverOptions, budget: TimeBudget, objective: Spe
         return run_highs(model.problem, model.variables.x, params, warm_start=options.warm_start)
     params = options_parameters(options, time_limit_s=budget.remaining_s(), defaults=default_scip_params(
         objective, data=getattr(model, "data", None), constraints=constraints))
-    return run_scip(model.problem, model.variables.x, params, warm_start=options.warm_start)
+    return run_scip(model.problem, model.variables.x, params, warm_start=options.warm_start,
+                    priorities=branch_priorities(model.variables) if options.branch_priority else None)
+
+
+def branch_priorities(v) -> dict:
+    """Return SCIP branching priorities: providers z, then stations y, then licences w, before contacts x."""
+    return {v.z: 3, v.y: 2, v.w: 1}
 
 
 def default_scip_params(objective: Spec, *, data=None, constraints=()) -> dict[str, Any]:

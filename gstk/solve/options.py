@@ -58,6 +58,9 @@ class SolverOptions:
         :mod:`gstk.solve.greedy` (and, with a time limit, polish it on its own stations).  Off by
         default: on the study's 10-satellite networks at 20 s it changed the median cost by 0 %
         (from -36 % to +11 % per network; ``benchmarks/bench_study.py``).
+    branch_priority : bool
+        SCIP branches on providers z, then stations y, then licences w before contacts x
+        (branching priorities 3, 2, 1, 0).  SCIP only; off by default.
 
     Examples
     --------
@@ -68,8 +71,8 @@ class SolverOptions:
     >>> SolverOptions.from_kwargs(time_limit=5)
     Traceback (most recent call last):
     ...
-    gstk.errors.GstkError: unknown solver option(s) ['time_limit']; expected some of ['greedy_start', \
-'highs_options', 'rel_gap', 'scip_params', 'seed', 'solver', 'threads', 'time_limit_s', 'warm_start']
+    gstk.errors.GstkError: unknown solver option(s) ['time_limit']; expected some of ['branch_priority', \
+'greedy_start', 'highs_options', 'rel_gap', 'scip_params', 'seed', 'solver', 'threads', 'time_limit_s', 'warm_start']
     """
 
     solver: str = "scip"
@@ -81,6 +84,7 @@ class SolverOptions:
     warm_start: bool = True
     greedy_start: bool = False
     highs_options: Mapping[str, Any] = field(default_factory=dict)
+    branch_priority: bool = False
 
     def __post_init__(self) -> None:
         if self.solver not in SOLVERS:
@@ -97,7 +101,7 @@ class SolverOptions:
         if not isinstance(self.scip_params, Mapping):
             raise GstkError(f"scip_params must be a mapping of SCIP parameter names to values, "
                             f"got {type(self.scip_params).__name__}")
-        for name in ("warm_start", "greedy_start"):
+        for name in ("warm_start", "greedy_start", "branch_priority"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise GstkError(f"{name} must be True or False, got {getattr(self, name)!r}")
         for name in ("scip_params", "highs_options"):
@@ -126,7 +130,8 @@ class SolverOptions:
         return {"solver": self.solver, "time_limit_s": None if self.time_limit_s is None else float(self.time_limit_s),
                 "rel_gap": None if self.rel_gap is None else float(self.rel_gap), "threads": int(self.threads),
                 "seed": int(self.seed), "scip_params": dict(self.scip_params), "warm_start": bool(self.warm_start),
-                "greedy_start": bool(self.greedy_start), "highs_options": dict(self.highs_options)}
+                "greedy_start": bool(self.greedy_start), "highs_options": dict(self.highs_options),
+                "branch_priority": bool(self.branch_priority)}
 
 
 class TimeBudget:

@@ -103,6 +103,62 @@ def _known_scip_parameters() -> frozenset[str]:
     return frozenset(pyscipopt.Model().getParams())
 
 
+#: The parameter families :func:`emphasis_params` can set, and the PySCIPOpt call behind each.
+EMPHASIS_FAMILIES = ("emphasis", "heuristics", "separating", "presolving")
+
+
+@lru_cache(maxsize=None)
+def _emphasis_diff(family: str, setting: str) -> tuple[tuple[str, Any], ...]:
+    import pyscipopt
+
+    enum = pyscipopt.SCIP_PARAMEMPHASIS if family == "emphasis" else pyscipopt.SCIP_PARAMSETTING
+    default = pyscipopt.Model()
+    default.hideOutput()
+    model = pyscipopt.Model()
+    model.hideOutput()
+    setter = {"emphasis": model.setEmphasis, "heuristics": model.setHeuristics,
+              "separating": model.setSeparating, "presolving": model.setPresolve}[family]
+    setter(getattr(enum, setting.upper()))
+    before, after = default.getParams(), model.getParams()
+    return tuple(sorted((name, value) for name, value in after.items() if before.get(name) != value))
+
+
+def emphasis_params(*settings: str) -> dict[str, Any]:
+    """Return the SCIP parameters that SCIP's own emphasis settings change, as plain ``scip_params``.
+
+    Each setting is ``"<family>:<name>"`` with family ``emphasis`` (SCIP's
+    ``setEmphasis``: feasibility, optimality, easycip, hardlp, ...) or
+    ``heuristics``, ``separating``, ``presolving`` (aggressive, fast, off, default);
+    later settings override earlier ones.  The result is the difference to SCIP's
+    defaults, so it composes with every other parameter and can be stored in a
+    scenario file.
+
+    Examples
+    --------
+    >>> emphasis_params("heuristics:off")["heuristics/rounding/freq"]
+    -1
+    >>> emphasis_params("speed:fast")
+    Traceback (most recent call last):
+    ...
+    gstk.errors.GstkError: unknown SCIP emphasis family 'speed' in 'speed:fast'; expected one of \
+['emphasis', 'heuristics', 'separating', 'presolving']
+    """
+    import pyscipopt
+
+    params: dict[str, Any] = {}
+    for setting in settings:
+        family, _, name = str(setting).partition(":")
+        if family not in EMPHASIS_FAMILIES:
+            raise GstkError(f"unknown SCIP emphasis family {family!r} in {setting!r}; "
+                            f"expected one of {list(EMPHASIS_FAMILIES)}")
+        enum = pyscipopt.SCIP_PARAMEMPHASIS if family == "emphasis" else pyscipopt.SCIP_PARAMSETTING
+        names = sorted(a.lower() for a in dir(enum) if a.isupper())
+        if name.lower() not in names:
+            raise GstkError(f"unknown SCIP {family} setting {name!r} in {setting!r}; expected one of {names}")
+        params.update(_emphasis_diff(family, name.lower()))
+    return params
+
+
 def scip_parameters(*, time_limit_s: float | None = None, rel_gap: float | None = None, threads: int = 1,
                     seed: int = 0, scip_params: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the SCIP parameter dict for the solve options (``scip_params`` override the rest).
@@ -149,9 +205,11 @@ def options_parameters(options: SolverOptions, *, time_limit_s: float | None,
 class _Scip(_CvxpyScip):
     """cvxpy's SCIP interface plus a warm start and a handle on the live PySCIPOpt model."""
 
-    def __init__(self, start: np.ndarray | None = None) -> None:
+    def __init__(self, start: np.ndarray | None = None,
+                 priorities: tuple[tuple[int, int, int], ...] = ()) -> None:
         super().__init__()
         self.start = start
+        self.priorities = priorities  # (first column, number of columns, branching priority)
         self.scip_model = None
 
     def name(self) -> str:
@@ -159,6 +217,9 @@ class _Scip(_CvxpyScip):
 
     def _solve(self, model, variables, constraints, data, dims):
         self.scip_model = model
+        for first, size, priority in self.priorities:
+            for var in variables[first:first + size]:
+                model.chgVarBranchPriority(var, int(priority))
         start = self.start
         if start is not None and len(start) == len(variables) and np.isfinite(start).any():
             complete = bool(np.isfinite(start).all())
@@ -202,8 +263,12 @@ class ScipRun:
         return status_message(self.scip_status, status, gap)
 
 
-def run_scip(problem: cp.Problem, x: cp.Variable, params: dict[str, Any], *, warm_start: bool = True) -> ScipRun:
+def run_scip(problem: cp.Problem, x: cp.Variable, params: dict[str, Any], *, warm_start: bool = True,
+             priorities: Mapping[cp.Variable, int] | None = None) -> ScipRun:
     """Solve ``problem`` with SCIP; return the status, the values of ``x`` and both bounds.
+
+    ``priorities`` maps cvxpy variables to SCIP branching priorities (higher
+    branches first; SCIP's default is 0).
 
     Goes through cvxpy's own chain for SCIP (``get_problem_data(cp.SCIP)``, reusing
     the compilation ``build_model`` cached) and ``unpack_results``; only the last
@@ -220,6 +285,7 @@ def run_scip(problem: cp.Problem, x: cp.Variable, params: dict[str, Any], *, war
         try:
             data, chain, inverse = problem.get_problem_data(cp.SCIP)
             offset = float(np.sum(inverse[-1].get("offset", 0.0)))
+            solver.priorities = priority_columns(data[PARAM_PROB], priorities or {})
             if warm_start:
                 solver.start = cvxpy_utilities.stack_vals(data[PARAM_PROB].variables, np.nan)
             raw = solver.solve_via_data(data, warm_start, False, {"scip_params": dict(params)})
@@ -245,6 +311,16 @@ def run_scip(problem: cp.Problem, x: cp.Variable, params: dict[str, Any], *, war
         raw_bound = scip.getDualbound()
         dual = None if scip.isInfinity(abs(raw_bound)) else sign * (raw_bound + offset)
     return ScipRun(scip.getStatus(), values, primal, dual, elapsed, error)
+
+
+def priority_columns(param_prob, priorities: Mapping[cp.Variable, int]) -> tuple[tuple[int, int, int], ...]:
+    """Return (first column, size, priority) of each prioritized variable in cvxpy's stacked SCIP columns.
+
+    A variable the compiled problem does not hold (no row, not in the objective) is skipped.
+    """
+    columns = param_prob.var_id_to_col
+    return tuple((int(columns[var.id]), int(var.size), int(priority))
+                 for var, priority in priorities.items() if var.id in columns and var.size and priority)
 
 
 def _constant_run(problem: cp.Problem, x: cp.Variable, started: float) -> ScipRun:

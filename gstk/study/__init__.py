@@ -1,4 +1,4 @@
-"""The paper's study: settings, trials, the runner, clusters, comparisons, baselines, summaries, Pareto, surrogate, teaching, reproduce."""
+"""The paper's study: settings, trials, the runner, clusters, comparisons, baselines, summaries, Pareto, surrogate, the claims reconciliation and its verdicts, teaching, reproduce."""
 from gstk.study.baselines import (
     ALL_PROVIDERS,
     available_providers,
@@ -14,6 +14,23 @@ from gstk.study.baselines import (
     solution_row,
     study_optimum,
     verified,
+)
+from gstk.study.claims import (
+    FIXED,
+    NON_BINDING_CAP_USD,
+    VARIANT_COLUMNS,
+    ClaimVariant,
+    claim_path,
+    claim_ratios,
+    claim_rows,
+    claim_summary,
+    claim_variants,
+    fixed_networks,
+    fixed_problem,
+    mean_of_ratios,
+    paper_claims,
+    proven_share,
+    proven_shares,
 )
 from gstk.study.cluster import (
     SCHEDULER_ENVIRONMENT,
@@ -116,7 +133,9 @@ from gstk.study.teaching import (
     look_angle_table,
     named,
     orbit_in_frames,
+    pass_rate_profile,
     pass_statistics,
+    pass_volume_by_elevation,
     position_in_frames,
     satellite_contact_statistics,
     station_row,
@@ -126,6 +145,17 @@ from gstk.study.teaching import (
     window,
 )
 from gstk.study.trial_files import reproduce_settings, trial_scenario
+from gstk.study.verdicts import (
+    PAPER_CLAIMS,
+    SOLVE_TIME_CLAIMS,
+    SURROGATE_QUOTE,
+    PaperClaim,
+    claim_verdict,
+    claims_table,
+    satisfies,
+    solve_time_verdict,
+    window_verdict,
+)
 from gstk.study.trials import TrialInstance, load_catalog, resolve_tle_path, study_stations, trial_instance
 
 __all__ = [
@@ -143,12 +173,17 @@ __all__ = [
     "recommended_window_days", "constellation", "long_contacts", "surrogate_window", "fixed_network_problem",
     "evaluation_windows", "out_of_sample", "EXAMPLE_TLE", "example_satellites", "named", "tle_lines",
     "station_row", "window", "tle_fields", "teme_states", "orbit_in_frames", "position_in_frames",
-    "ground_track_table", "look_angle_table", "coverage_table", "pass_statistics", "latitude_band_statistics",
+    "ground_track_table", "look_angle_table", "coverage_table", "pass_statistics", "pass_rate_profile",
+    "pass_volume_by_elevation", "latitude_band_statistics",
     "satellite_contact_statistics", "daily_contact_minutes", "NotebookRun", "MANIFEST", "COMMON_PARAMETERS",
     "manifest_entry", "notebooks_dir", "declared_parameters", "notebook_parameters", "NotebookResult",
     "run_notebook", "add_reproduce_arguments", "command_overrides", "run_reproduce_command",
     "single_threaded", "lost_worker", "problem_tables", "run_units", "units_on_cluster", "finished_problems",
     "pareto_part", "front_table", "base_cap_baselines", "window_evaluation", "SCHEDULER_ENVIRONMENT",
     "StudyCluster", "scheduler_from", "installed_version", "worker_environment", "worker_mismatches",
-    "check_workers", "study_cluster", "command_scheduler",
+    "check_workers", "study_cluster", "command_scheduler", "NON_BINDING_CAP_USD", "FIXED", "VARIANT_COLUMNS",
+    "ClaimVariant", "claim_variants", "fixed_problem", "fixed_networks", "claim_rows", "claim_path", "paper_claims",
+    "claim_ratios", "mean_of_ratios", "claim_summary", "proven_share", "proven_shares", "PaperClaim",
+    "PAPER_CLAIMS", "SOLVE_TIME_CLAIMS", "SURROGATE_QUOTE", "satisfies", "claim_verdict", "claims_table",
+    "solve_time_verdict", "window_verdict",
 ]

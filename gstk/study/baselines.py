@@ -39,14 +39,16 @@ import numpy as np
 import pandas as pd
 
 from gstk.errors import GstkError, SolveError
-from gstk.problem.costs import mission_months
+from gstk.problem.costs import monthly_operational_cost_from_terms_usd
 from gstk.problem.definition import Problem
 from gstk.problem.prefilters import apply_prefilters
 from gstk.problem.specs import AllowedProviders
 from gstk.solution.result import Solution
 from gstk.solve.api import optimize
 from gstk.solve.options import SolverOptions
-from gstk.verification.report import format_violations, verify
+from gstk.verification.checks import derived_sets, recompute
+from gstk.verification.data import verification_data
+from gstk.verification.report import format_violations, selection_mask, verify
 
 log = logging.getLogger(__name__)
 
@@ -221,9 +223,28 @@ def best_solution(solutions: Iterable[Solution]) -> Solution | None:
 
 # --------------------------------------------------------------------------- tables
 def monthly_operational_cost_usd(solution: Solution) -> float:
-    """Return the left side of (10) for a solution: (monthly + contact terms of (2)) / M, USD/month."""
-    months = mission_months(solution.mission_days * 86_400.0)
-    return (solution.cost_breakdown.get("monthly", 0.0) + solution.cost_breakdown.get("contacts", 0.0)) / months
+    """Return the left side of (10) for a solution, USD/month, from the monthly and contact terms of (2)
+    under the solution's cost model."""
+    return monthly_operational_cost_from_terms_usd(
+        solution.cost_breakdown, mission_duration_s=solution.mission_days * 86_400.0,
+        sim_duration_s=(solution.sim_end - solution.sim_start).total_seconds(), cost_model=solution.cost_model)
+
+
+def repriced_cost_usd(solution: Solution, contacts: pd.DataFrame, problem: Problem, cost_model: str) -> float:
+    """Return the total cost (2) of ``solution``'s network priced with ``cost_model`` instead (NaN without one).
+
+    The verifier's recomputation (:mod:`gstk.verification`, the one cost function) of the same
+    taken contacts, stations and providers under ``problem.with_changes(cost_model=...)``: what a
+    network chosen under one cost model costs under another.
+    """
+    if not solution.status.has_solution:
+        return math.nan
+    data = verification_data(contacts, problem.with_changes(cost_model=cost_model))
+    x, unknown = selection_mask(data, solution.contacts["contact_id"].astype(str).tolist())
+    if unknown:
+        raise SolveError(f"repricing {problem.name!r}: {format_violations(unknown)}")
+    y, z = derived_sets(data, x)
+    return float(recompute(data, x, y, z).cost_breakdown["total"])
 
 
 def solution_row(solution: Solution, providers: tuple[str, ...] | None) -> dict[str, Any]:

@@ -38,7 +38,15 @@ import pandas as pd
 
 from gstk.errors import GstkError
 from gstk.solution.result import Solution, Status, relative_gap
-from gstk.study.baselines import baseline_solutions, baseline_table, best_solution, better, solution_row, study_optimum
+from gstk.study.baselines import (
+    baseline_solutions,
+    baseline_table,
+    best_solution,
+    better,
+    repriced_cost_usd,
+    solution_row,
+    study_optimum,
+)
 from gstk.study.cluster import StudyCluster, announce, study_cluster
 from gstk.study.runner import atomic_write, read_results, result_path, run_pool, sorted_results
 from gstk.study.settings import NETWORKS, PROBLEMS, StudySettings
@@ -50,7 +58,7 @@ log = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------- one problem of one unit
 def compare_networks(instance: TrialInstance, kind: str, settings: StudySettings, *,
-                     sizes: Iterable[int] = (1, 2)) -> pd.DataFrame:
+                     sizes: Iterable[int] = (1, 2), reprice: Iterable[str] = ()) -> pd.DataFrame:
     """Return the optimized network and every one-/two-provider baseline of one unit as tidy rows.
 
     The one-provider networks are solved first; the unrestricted problem
@@ -60,6 +68,8 @@ def compare_networks(instance: TrialInstance, kind: str, settings: StudySettings
     :func:`gstk.study.baselines.solution_row` fields plus ``problem, n_satellites,
     trial, network`` ("optimized", "one_provider", "two_provider") and the
     settings that shaped the problem (``d_min_bit, b_month_usd, rule, sim_days``).
+    Each cost model of ``reprice`` adds ``cost_total_usd_<model>``: the network's cost
+    priced with that model (:func:`gstk.study.baselines.repriced_cost_usd`).
     """
     problem = instance.problem(kind, settings)
     options = settings.solver_options
@@ -83,6 +93,9 @@ def compare_networks(instance: TrialInstance, kind: str, settings: StudySettings
     table["sim_days"] = settings.sim_days
     table["n_contacts_available"] = len(instance.contacts)
     table["verified"] = table["has_solution"]
+    for model in reprice:
+        table[f"cost_total_usd_{model}"] = [repriced_cost_usd(s, instance.contacts, problem, model)
+                                            for s in (optimized, *baselines.values())]
     return table
 
 

@@ -92,6 +92,18 @@ MANIFEST: tuple[NotebookRun, ...] = (
         tables=("objective_comparison", "objective_comparison_summary", "objective_comparison_sensitivity"),
     ),
     NotebookRun(
+        "paper_claims",
+        quick={"trials": 1, "sizes": [1], "min_cost_sizes": [1], "sim_days": 2.0, "time_limit_s": 10.0,
+               "cap_factors": [0.25, 1.0, 4.0], "max_providers": [None, 3], "d_min_factors": [1.0],
+               "rules": ["exclude-megaconstellations"], "window_satellites": 3, "window_days": [1.0, 7.0, 20.0]},
+        full={"trials": 3, "sizes": [1, 10], "min_cost_sizes": [1], "sim_days": 7.0,
+              "cap_factors": [0.25, 0.5, 1.0, 2.0, 4.0], "max_providers": [None, 3], "d_min_factors": [0.5, 1.0, 2.0],
+              "rules": ["exclude-megaconstellations", "all", "earth-observation"], "window_satellites": 20,
+              "window_days": [1.0, 7.0, 20.0, 30.0], **_FULL_SOLVER},
+        figures=("paper_claims_cap_sweep_one_provider", "paper_claims_cap_sweep_two_provider"),
+        tables=("paper_claims_networks", "paper_claims_summary", "paper_claims_table", "paper_claims_windows"),
+    ),
+    NotebookRun(
         "pareto",
         quick={"n_satellites": 1, "cap_factors": [0.25, 0.5, 1.0, 2.0, 4.0], "sim_days": 2.0,
                "time_limit_s": 10.0},

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from gstk.errors import GstkError
+from gstk.problem.costs import DEFAULT_COST_MODEL, check_cost_model
 from gstk.problem.specs import (
     MaxMissionData,
     MaxMonthlyCost,
+    MaxProviders,
     MinContactDuration,
     MinMissionCost,
     MinSatelliteDownlink,
@@ -85,6 +87,14 @@ class StudySettings:
         Give min cost the greedy cover of :mod:`gstk.solve.greedy` as a start.
     solver : {"scip", "highs"}
         The MILP backend of every solve (:class:`~gstk.solve.options.SolverOptions`).
+    branch_priority : bool
+        SCIP branches on providers, stations and licences before contacts.
+    max_providers : int or None
+        (14) at most this many providers in every network (None: no limit, the paper's setting).
+    cost_model : {"gstk", "reference-2025"}
+        How every network is priced (:data:`gstk.problem.costs.COST_MODELS`): gstk's
+        formulation §5 (default), or the reference implementation's as published
+        (formulation §9), used only by the reconciliation study :mod:`gstk.study.claims`.
     """
 
     start: str = "2025-03-11T00:00:00Z"
@@ -103,8 +113,15 @@ class StudySettings:
     scip_params: tuple[tuple[str, Any], ...] = FAST_SEPARATION
     greedy_start: bool = False
     solver: str = "scip"
+    max_providers: int | None = None
+    cost_model: str = DEFAULT_COST_MODEL
+    branch_priority: bool = False
 
     def __post_init__(self):
+        check_cost_model(self.cost_model, "StudySettings.cost_model")
+        if self.max_providers is not None and (isinstance(self.max_providers, bool)
+                                               or not isinstance(self.max_providers, int) or self.max_providers < 1):
+            raise GstkError(f"StudySettings.max_providers must be an integer >= 1 or None, got {self.max_providers!r}")
         if self.solver not in SOLVERS:
             raise GstkError(f"StudySettings.solver must be one of {list(SOLVERS)}, got {self.solver!r}")
         object.__setattr__(self, "altitude_km", tuple(float(a) for a in self.altitude_km))
@@ -123,9 +140,17 @@ class StudySettings:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the settings as a JSON-ready dict."""
+        """Return the settings as a JSON-ready dict.
+
+        ``max_providers``, ``cost_model`` and ``branch_priority`` are left out at their defaults,
+        so the keys (and result files) of studies that predate them stay valid.
+        """
         out = {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(self).items()}
         out["scip_params"] = dict(self.scip_params)
+        for name, default in (("max_providers", None), ("cost_model", DEFAULT_COST_MODEL),
+                              ("branch_priority", False)):
+            if out[name] == default:
+                del out[name]
         return out
 
     def key(self, fields: Iterable[str] | None = None) -> str:
@@ -138,7 +163,8 @@ class StudySettings:
     def solver_options(self) -> SolverOptions:
         """Return the options every solve of the study gets (one solver thread)."""
         return SolverOptions(solver=self.solver, time_limit_s=self.time_limit_s, rel_gap=self.rel_gap, threads=1,
-                             scip_params=dict(self.scip_params), greedy_start=self.greedy_start)
+                             scip_params=dict(self.scip_params), greedy_start=self.greedy_start,
+                             branch_priority=self.branch_priority)
 
 
 #: Settings that change the contacts of a unit (the cache key of contact files).
@@ -149,13 +175,16 @@ def study_constraints(kind: str, settings: StudySettings, n_satellites: int) -> 
     """Return the constraint and prefilter specs of problem ``kind`` (paper Appendix 7 and 8).
 
     Both: station (11) and satellite (12) contact exclusion, minimum contact
-    duration (15) and the station statuses of the network.  ``min_cost`` adds
+    duration (15), the station statuses of the network and, with
+    ``settings.max_providers``, at most that many providers (14).  ``min_cost`` adds
     (9) with D_min per satellite per window; ``max_data`` adds (10) with
     B_month = ``b_month_usd_per_satellite * n_satellites``.
     """
     common = (StationContactExclusion(), SatelliteContactExclusion(),
               MinContactDuration(duration_s=settings.min_contact_s),
               StationStatus(statuses=settings.station_statuses))
+    if settings.max_providers is not None:
+        common += (MaxProviders(count=settings.max_providers),)
     if kind == "min_cost":
         return common + (MinSatelliteDownlink(volume_bit=settings.d_min_bit, window_s=settings.period_window_s,
                                               step_s=settings.period_step_s),)
@@ -197,5 +226,9 @@ def caption(settings: StudySettings, **extra: Any) -> str:
              f"B_month {settings.b_month_usd_per_satellite:,.0f} USD/sat/month",
              f"stations: {'+'.join(settings.station_statuses)}",
              f"SCIP limit {settings.time_limit_s:g} s, gap {settings.rel_gap:g}"]
+    if settings.max_providers is not None:
+        parts.append(f"at most {settings.max_providers} providers")
+    if settings.cost_model != DEFAULT_COST_MODEL:
+        parts.append(f"cost model {settings.cost_model}")
     parts += [f"{k} {v}" for k, v in extra.items()]
     return "; ".join(parts)

@@ -275,7 +275,8 @@ def out_of_sample(*, n_satellites: int, problem: str = "max_data", seed: int = 0
     _, price_seed = unit_seeds(seed, n_satellites, 0)
     priced, providers, satellites = draw_prices(stations, sats.satellite_id, seed=price_seed)
     base = Problem(study_objective(problem), study_constraints(problem, settings, n_satellites), priced,
-                   providers, satellites, mission_days=settings.mission_days, name=f"oos-{problem}")
+                   providers, satellites, mission_days=settings.mission_days, name=f"oos-{problem}",
+                   cost_model=settings.cost_model)
     t0 = pd.Timestamp(settings.start)
     windows = evaluation_windows(train_days, horizon_days, test_days)
     window_contacts = [clip_contacts(contacts, t0 + pd.Timedelta(days=a), t0 + pd.Timedelta(days=b))

@@ -468,3 +468,75 @@ def daily_contact_minutes(contacts: pd.DataFrame) -> pd.DataFrame:
 def _clipped_total_s(starts: np.ndarray, stops: np.ndarray, lo: float, hi: float) -> float:
     """Return the total length of intervals [start, stop] inside [lo, hi]."""
     return float((np.clip(stops, lo, hi) - np.clip(starts, lo, hi)).sum())
+
+
+# --------------------------------------------------------------------------- link budgets (step 7)
+def pass_rate_profile(satellite, station: pd.Series, rates, start: Any, end: Any,
+                      step_s: float = 5.0) -> pd.DataFrame:
+    """Return the highest pass of one satellite over one station: elevation, range and rate every ``step_s``.
+
+    Parameters
+    ----------
+    satellite : gstk.orbits.satellites.Satellites
+        One satellite.
+    station : pandas.Series
+        A stations table row (``station_id, provider, lat_deg, lon_deg``; optional ``alt_m``,
+        ``min_elevation_deg``).
+    rates : RateTable, LinkBudget or StationRates
+        The rate model (:mod:`gstk.contacts.rates`).
+    start, end : time-like
+        Where to look for the pass.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``time_s`` (since AOS), ``elevation_deg``, ``range_km``, ``rate_bps``, ``volume_bit`` (carried
+        so far, trapezoids).  ``attrs``: ``duration_s``, ``max_elevation_deg`` and ``volume_bit`` of the
+        pass as ``compute_contacts`` integrates it.
+    """
+    from gstk.contacts.rates import StationRates
+    from gstk.contacts.windows import compute_contacts
+
+    table = station.to_frame().T.infer_objects()
+    passes = compute_contacts(satellite, table, start, end, rates=rates)
+    if passes.empty:
+        raise GstkError(f"pass_rate_profile: {station['station_id']} sees no pass in [{start}, {end}]; widen it")
+    best = passes.loc[passes["max_elevation_deg"].idxmax()]
+    model = StationRates.of(rates).model_for(str(station["station_id"]), str(station.get("provider", "")))
+    look = look_angle_table(satellite, table, best["aos"], best["duration_s"], step_s, elevation_mask_deg=-90.0)
+    rate = model.rate_bps_at(look["elevation_deg"].to_numpy(float), look["range_km"].to_numpy(float))
+    time_s = (look["time"] - best["aos"]).dt.total_seconds().to_numpy(float)
+    carried = np.concatenate([[0.0], np.cumsum(np.diff(time_s) * 0.5 * (rate[1:] + rate[:-1]))])
+    out = _with_units(pd.DataFrame({"time_s": time_s, "elevation_deg": look["elevation_deg"].to_numpy(float),
+                                    "range_km": look["range_km"].to_numpy(float), "rate_bps": rate,
+                                    "volume_bit": carried}))
+    out.attrs.update(duration_s=float(best["duration_s"]), max_elevation_deg=float(best["max_elevation_deg"]),
+                     volume_bit=float(best["volume_bit"]), station_id=str(station["station_id"]))
+    return out
+
+
+def pass_volume_by_elevation(contacts: pd.DataFrame, edges_deg=(0, 20, 30, 45, 60, 90)) -> pd.DataFrame:
+    """Return passes by maximum elevation: count, mean duration, mean rate and their shares of time and data.
+
+    ``contacts`` must carry ``volume_bit`` (``compute_contacts(..., rates=...)``).  A band's
+    ``data_share`` above its ``time_share`` means its passes carry more than their duration suggests.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``band``, ``passes``, ``mean_duration_min``, ``mean_rate_mbps``, ``time_share``, ``data_share``.
+    """
+    if "volume_bit" not in contacts.columns:
+        raise GstkError("pass_volume_by_elevation: contacts lack volume_bit; compute them with rates=...")
+    edges = [float(e) for e in edges_deg]
+    labels = [f"{lo:g}-{hi:g} deg" for lo, hi in zip(edges[:-1], edges[1:])]
+    band = pd.cut(contacts["max_elevation_deg"], edges, labels=labels, include_lowest=True)
+    grouped = contacts.groupby(band, observed=True)
+    seconds, volume = grouped["duration_s"].sum(), grouped["volume_bit"].sum()
+    out = pd.DataFrame({"band": [str(label) for label in seconds.index],
+                        "passes": grouped.size().to_numpy(),
+                        "mean_duration_min": grouped["duration_s"].mean().to_numpy() / 60,
+                        "mean_rate_mbps": (volume / seconds).to_numpy() / 1e6,
+                        "time_share": (seconds / seconds.sum()).to_numpy(),
+                        "data_share": (volume / volume.sum()).to_numpy()})
+    return _with_units(out)

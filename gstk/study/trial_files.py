@@ -65,7 +65,7 @@ def trial_scenario(n_satellites: int, trial: int, *, seed: int, problem: str, se
         mission_days=settings.mission_days, start=settings.start, days=settings.sim_days,
         altitude_km=settings.altitude_km, solver=settings.solver_options.to_dict(),
         name=f"study-{problem}-n{n_satellites}-t{trial}-seed{seed}")
-    scenario = scenario.with_changes(description=(
+    scenario = scenario.with_changes(cost_model=settings.cost_model, description=(
         f"gstk study unit (n_satellites={n_satellites}, trial={trial}) of base seed {seed}, problem {problem}: "
         f"the satellites, stations, Table 1 prices, window, objective, constraints and SCIP options of "
         f"gstk.study.trial_instance and compare_networks (settings key {settings.key()})."))

@@ -39,7 +39,7 @@ class TrialInstance:
         """Return the Problem of variation ``kind`` on this instance."""
         return Problem(study_objective(kind), study_constraints(kind, settings, self.n_satellites),
                        self.stations, self.providers, self.satellites, mission_days=settings.mission_days,
-                       name=f"{kind}-n{self.n_satellites}-t{self.trial}")
+                       name=f"{kind}-n{self.n_satellites}-t{self.trial}", cost_model=settings.cost_model)
 
 
 @lru_cache(maxsize=4)

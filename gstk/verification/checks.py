@@ -26,6 +26,7 @@ from gstk.verification.data import (
     open_contacts_at_start,
     tolerance,
 )
+from gstk.verification.operations import closer_than
 
 __all__ = ["Recomputed", "derived_sets", "recompute", "check_selection"]
 
@@ -62,7 +63,7 @@ def recompute(data: VerificationData, x: np.ndarray, y: np.ndarray, z: np.ndarra
         setup_cost_usd=data.setup_cost_usd, monthly_cost_usd=data.monthly_cost_usd,
         stations_used=y.astype(float), licence_cost_usd_per_pair=data.licence_cost_usd[pairs[0]],
         pairs_used=np.ones(pairs.shape[1]), contact_cost=data.contact_cost_usd, contacts_taken=x.astype(float),
-        mission_duration_s=data.mission_duration_s, sim_duration_s=data.sim_duration_s)
+        mission_duration_s=data.mission_duration_s, sim_duration_s=data.sim_duration_s, cost_model=data.cost_model)
     rho = data.surrogate_scale
     volume = np.bincount(data.satellite_of_row[x], weights=data.volume_bit[x], minlength=len(data.satellite_ids))
     data_by_sat = {k: rho * float(v) for k, v in zip(data.satellite_ids, volume)}  # (3)
@@ -106,7 +107,12 @@ def _prefilter_violations(data: VerificationData, x: np.ndarray) -> list[Violati
                              "missing from the problem tables", 1.0))
     for row in np.flatnonzero(x & data.known & ~data.eligible):
         station = data.station_ids[data.station_of_row[row]]
-        why = (f"lasts {data.duration_s[row]:.3f} s, below the (15) minimum duration"
+        if data.outage_hit is not None and data.outage_hit[row]:
+            out.append(Violation("station_outages", f"taken contact {ids[row]} overlaps an outage of station "
+                                                    f"{station}", 1.0))
+            continue
+        floor = f"{data.minimum_duration_s[row]:.3f} s " if data.minimum_duration_s is not None else ""
+        why = (f"lasts {data.duration_s[row]:.3f} s, below the (15) minimum duration {floor}of its provider"
                if data.station_eligible[data.station_of_row[row]] else
                f"is at station {station}, removed by the status/bands/(20) allowed-provider prefilters")
         out.append(Violation("prefilter", f"taken contact {ids[row]} {why}", 1.0))
@@ -185,14 +191,46 @@ def _exclusion(name, what, ids, group_of_row, bound_of_group, data, x):
 
 
 def _station_contact_exclusion(data, spec, x, y, z):
-    """(11): at most A_s pairwise-overlapping taken contacts at station s."""
-    return _exclusion(spec.builder, "station", data.station_ids, data.station_of_row, data.antennas, data, x)
+    """(11): at most A_s pairwise-overlapping taken contacts at station s, LOS padded by the turnaround tau_s."""
+    tau = data.station_turnaround_s
+    if tau is None or not (tau > 0).any():
+        return _exclusion(spec.builder, "station", data.station_ids, data.station_of_row, data.antennas, data, x)
+    out, ids = [], data.contacts["contact_id"].to_numpy()
+    for s in np.unique(data.station_of_row[x]):
+        rows = np.flatnonzero(x & (data.station_of_row == s))
+        counts = open_contacts_at_start(data.aos_s[rows], data.los_s[rows] + tau[s])
+        if counts.max() <= data.antennas[s]:
+            continue
+        i, j = closer_than(data.aos_s[rows], data.los_s[rows], tau[s])[0]
+        gap = max(data.aos_s[rows[j]] - data.los_s[rows[i]], data.aos_s[rows[i]] - data.los_s[rows[j]])
+        out.append(Violation(spec.builder, f"station {data.station_ids[s]} has {counts.max()} contacts within "
+                                           f"its turnaround {tau[s]:g} s at once (limit {data.antennas[s]}), e.g. "
+                                           f"{ids[rows[i]]} and {ids[rows[j]]} {gap:.3f} s apart",
+                             float(counts.max() - data.antennas[s])))
+    return out
 
 
 def _satellite_contact_exclusion(data, spec, x, y, z):
-    """(12): at most ``max_links`` pairwise-overlapping taken contacts per satellite."""
+    """(12): at most ``max_links`` pairwise-overlapping taken contacts per satellite, and none at two
+    different stations closer than the satellite's slew time sigma_k."""
     bound = np.full(len(data.satellite_ids), spec.max_links)
-    return _exclusion(spec.builder, "satellite", data.satellite_ids, data.satellite_of_row, bound, data, x)
+    out = _exclusion(spec.builder, "satellite", data.satellite_ids, data.satellite_of_row, bound, data, x)
+    sigma, ids = data.satellite_slew_s, data.contacts["contact_id"].to_numpy()
+    for k in np.unique(data.satellite_of_row[x]) if sigma is not None else []:
+        rows = np.flatnonzero(x & (data.satellite_of_row == k))
+        if sigma[k] <= 0 or len(rows) < 2:
+            continue
+        pairs = closer_than(data.aos_s[rows], data.los_s[rows], sigma[k])
+        a, b = rows[pairs[:, 0]], rows[pairs[:, 1]]
+        overlap = ((data.aos_s[a] < data.los_s[b]) & (data.aos_s[b] < data.los_s[a])
+                   & (data.los_s[a] > data.aos_s[a]) & (data.los_s[b] > data.aos_s[b]))  # counted above
+        apart = (data.station_of_row[a] != data.station_of_row[b]) & ~overlap
+        for i, j in zip(a[apart], b[apart]):
+            gap = max(data.aos_s[j] - data.los_s[i], data.aos_s[i] - data.los_s[j])
+            out.append(Violation(spec.builder, f"satellite {data.satellite_ids[k]} slews from {ids[i]} to {ids[j]} "
+                                               f"in {gap:.3f} s < its slew time {sigma[k]:g} s",
+                                 float(sigma[k] - gap)))
+    return out
 
 
 def _max_contact_gap(data, spec, x, y, z):

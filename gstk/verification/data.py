@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 
 from gstk.problem import specs
-from gstk.problem.costs import contact_cost_usd, surrogate_scale
+from gstk.problem.costs import DEFAULT_COST_MODEL, contact_cost_usd, surrogate_scale
 from gstk.problem.definition import Problem
 from gstk.problem.prefilters import apply_prefilters
+from gstk.problem.volumes import contact_volume_bit, link_volume_column
 from gstk.problem.window import contact_keys, sim_window
+from gstk.verification import operations as ops
 from gstk.times import utc_series
 
 __all__ = ["REL_TOL", "ONE_CENT", "ONE_BIT", "ONE_MILLISECOND", "Violation", "tolerance", "VerificationData",
@@ -59,7 +61,11 @@ class VerificationData:
 
     Row-wise arrays cover every raw contact; ``satellite_of_row``/``station_of_row``
     are -1 where the table names a satellite/station the problem does not know.
-    ``eligible`` marks rows that survive the prefilters (15), (20), bands and status.
+    ``eligible`` marks rows that survive the prefilters (15), (20), bands, status and
+    outages.  Contacts hit by an outage of ``StationOutages(mode='clip')`` are replaced by
+    their free parts (:mod:`gstk.verification.operations`), so rows are the clipped table's.
+    ``outage_hit`` marks rows an outage meets (only possible with ``mode='drop'``);
+    ``station_turnaround_s`` (tau_s) and ``satellite_slew_s`` (sigma_k) are resolved.
     """
 
     contacts: pd.DataFrame
@@ -85,6 +91,12 @@ class VerificationData:
     mission_duration_s: float
     objective: specs.Spec
     constraints: tuple[specs.Spec, ...]
+    cost_model: str = DEFAULT_COST_MODEL  # the problem's: how kappa_c and the monthly weight of (2) are priced
+    minimum_duration_s: np.ndarray | None = None  # per row: max(d_min, d_p) of (15) with provider minima
+    outage_hit: np.ndarray | None = None  # per row: an outage of its station meets it (drop mode)
+    outages: tuple = ()  # (station_id, start, end) UTC windows of StationOutages
+    station_turnaround_s: np.ndarray | None = None  # tau_s per station
+    satellite_slew_s: np.ndarray | None = None  # sigma_k per satellite
 
     @property
     def duration_s(self) -> np.ndarray:
@@ -92,7 +104,7 @@ class VerificationData:
 
     @property
     def volume_bit(self) -> np.ndarray:
-        """v_c = r_c d_c in the simulation window."""
+        """v_c = r_c d_c in the simulation window (r_c the mean rate under a rate model, gstk.problem.volumes)."""
         return self.rate_bps * self.duration_s
 
     @property
@@ -126,6 +138,9 @@ def verification_data(contacts: pd.DataFrame, problem: Problem, *, start=None, e
     raw["station_id"] = raw["station_id"].astype(str)
     raw["aos"] = utc_series(raw["aos"])
     raw["los"] = utc_series(raw["los"])
+    outages, outage_mode = ops.outage_windows(problem.constraints)
+    if outage_mode == "clip":
+        raw = ops.clip_to_outages(raw, outages)
     raw["aos_s"] = (raw["aos"] - t0).dt.total_seconds()
     raw["los_s"] = (raw["los"] - t0).dt.total_seconds()
     if "duration_s" not in raw.columns:
@@ -143,10 +158,14 @@ def verification_data(contacts: pd.DataFrame, problem: Problem, *, start=None, e
     safe_st, safe_sat = np.where(known, st_of, 0), np.where(known, sat_of, 0)
     duration = raw["los_s"].to_numpy(float) - raw["aos_s"].to_numpy(float)
     rate = np.where(known, np.minimum(stations["rate_bps"].to_numpy(float)[safe_st], sat_rate[safe_sat]), 0.0)  # (1)
+    _, rate = contact_volume_bit(rate, duration, link_volume_column(raw))  # mean rate v_c / d_c under a rate model
     kappa = contact_cost_usd(stations["pass_cost_usd"].to_numpy(float)[safe_st],
-                             stations["minute_cost_usd"].to_numpy(float)[safe_st], duration)
+                             stations["minute_cost_usd"].to_numpy(float)[safe_st], duration, problem.cost_model)
+    minimum = ops.minimum_duration_s(np.where(known, stations["provider"].to_numpy(object)[safe_st], ""),
+                                     problem.constraints)
+    hit = ops.hits_outage(raw["station_id"], raw["aos"], raw["los"], outages)
     return VerificationData(
-        contacts=raw, eligible=raw.index.isin(kept.index) & known,
+        contacts=raw, eligible=raw.index.isin(kept.index) & known & (duration + ONE_MILLISECOND >= minimum) & ~hit,
         satellite_ids=sat_ids, station_ids=st_ids, provider_ids=pr_ids,
         satellite_of_row=sat_of, station_of_row=st_of,
         aos_s=raw["aos_s"].to_numpy(float), los_s=raw["los_s"].to_numpy(float),
@@ -161,6 +180,10 @@ def verification_data(contacts: pd.DataFrame, problem: Problem, *, start=None, e
         sim_start=t0, sim_duration_s=(t1 - t0).total_seconds(), mission_duration_s=problem.mission_duration_s,
         objective=problem.objective,
         constraints=tuple(c for c in problem.constraints if c.kind == "constraint"),
+        cost_model=problem.cost_model,
+        minimum_duration_s=minimum, outage_hit=hit, outages=tuple(outages),
+        station_turnaround_s=ops.turnaround_by_station_s(stations, problem.providers, problem.constraints),
+        satellite_slew_s=ops.slew_by_satellite_s(problem.satellites, sat_ids, problem.constraints),
     )
 
 

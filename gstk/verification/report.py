@@ -4,8 +4,10 @@ Formulation §7: every reported solution must pass a check that shares no code w
 the model.  This module never imports cvxpy, ``gstk.model.build``, the objective
 or constraint builders, nor ``ModelData.from_problem``: it re-derives indices,
 rates, costs, windows, cliques and gaps from the raw contact table with plain
-numpy/pandas.  It shares only the one cost function (:mod:`gstk.problem.costs`), the
-period windows (:mod:`gstk.problem.periods`), the prefilters and the specs.
+numpy/pandas.  It shares only the one cost function (:mod:`gstk.problem.costs`), the one
+volume rule (:mod:`gstk.problem.volumes`), the period windows (:mod:`gstk.problem.periods`),
+the prefilters and the specs.  Given the satellites, it also recomputes each taken contact's
+volume under a rate model and checks horizon masks from SGP4 itself (:mod:`gstk.verification.links`).
 
 Conventions (the contract's, shared with the model):
 
@@ -37,10 +39,11 @@ import numpy as np
 import pandas as pd
 
 from gstk.errors import GstkError
-from gstk.problem.costs import COST_TERMS
+from gstk.problem.costs import COST_TERMS, DEFAULT_COST_MODEL
 from gstk.problem.definition import Problem
 from gstk.times import utc_series
 from gstk.verification.checks import Recomputed, check_selection, derived_sets, recompute
+from gstk.verification.operations import hits_outage
 from gstk.verification.data import (
     ONE_BIT,
     ONE_CENT,
@@ -50,6 +53,7 @@ from gstk.verification.data import (
     tolerance,
     verification_data,
 )
+from gstk.verification.links import link_violations
 
 __all__ = ["verify", "verification_report", "verify_selection", "selection_mask", "format_violations",
     "VerificationReport"]
@@ -200,6 +204,10 @@ def _report_violations(solution, rec: Recomputed, data: VerificationData) -> lis
     if solution.objective_name != name:
         out.append(Violation("objective", f"solution is for objective {solution.objective_name!r}, "
                                           f"the problem's is {name!r}", 1.0))
+    priced = getattr(solution, "cost_model", DEFAULT_COST_MODEL)
+    if priced != data.cost_model:
+        out.append(Violation("objective", f"solution is priced with cost model {priced!r}, the problem's is "
+                                          f"{data.cost_model!r}", 1.0))
     unit, unit_name = _OBJECTIVE_UNITS[name]
     out += _compare("objective", f"objective {name}", solution.objective, rec.objective, unit, unit_name)
     costs = _mapping(solution.cost_breakdown)
@@ -260,26 +268,45 @@ def format_violations(violations: Iterable[Violation]) -> str:
 
 
 def verification_report(solution, contacts: pd.DataFrame, problem: Problem, *, start=None,
-                        end=None) -> VerificationReport:
+                        end=None, satellites=None, rates=None, horizon_masks=None) -> VerificationReport:
     """Return the :class:`VerificationReport` of ``solution`` (see :func:`verify`)."""
     if _status_name(solution.status) not in _SOLVED:
         return VerificationReport(())
     data = verification_data(contacts, problem, start=start, end=end)
     x, out = _taken_rows(data, solution.contacts)
+    out += _reported_outage_violations(data, solution.contacts)
     y, z, more = _selected_sets(data, solution)
     out += more + _linking(data, x, y, z) + check_selection(data, x, y, z)
     rec = recompute(data, x, y, z)
     out += _report_violations(solution, rec, data)
+    if satellites is not None:  # the pass geometry, recomputed from SGP4 (gstk.verification.links)
+        out += link_violations(data, x, problem.stations, satellites, rates, horizon_masks)
+    elif rates is not None or horizon_masks:
+        raise GstkError("verify: checking rates or horizon masks recomputes each pass from SGP4; pass the "
+                        "satellites too (satellites=...)")
     return VerificationReport(tuple(out), rec.objective)
 
 
-def verify(solution, contacts: pd.DataFrame, problem: Problem, *, start=None, end=None) -> list[Violation]:
+def _reported_outage_violations(data: VerificationData, taken: pd.DataFrame | None) -> list[Violation]:
+    """Flag every taken contact whose reported [AOS, LOS] meets an outage of its station (clipped or not)."""
+    if not data.outages or taken is None or len(taken) == 0 or "los" not in taken or "aos" not in taken:
+        return []
+    aos, los = utc_series(taken["aos"]), utc_series(taken["los"])
+    hit = hits_outage(taken["station_id"].astype(str), aos, los, data.outages)
+    return [Violation("station_outages", f"taken contact {taken['satellite_id'].iloc[i]}|{taken['station_id'].iloc[i]}"
+                                         f" at AOS {aos.iloc[i]} overlaps an outage of its station", 1.0)
+            for i in np.flatnonzero(hit)]
+
+
+def verify(solution, contacts: pd.DataFrame, problem: Problem, *, start=None, end=None, satellites=None,
+           rates=None, horizon_masks=None) -> list[Violation]:
     """Return every violation of ``solution``, recomputed from the raw ``contacts`` table.
 
     Checks that each taken contact exists (satellite, station, AOS within 1 ms) and
     survives the prefilters; linking (5)-(7) both ways; every active constraint
     (8)-(21); the objective (2)/(3)/(4) and the reported cost breakdown, data per
-    satellite and gaps.  A solution without an incumbent (infeasible, no solution,
+    satellite and gaps, all priced with the problem's ``cost_model`` (a solution
+    priced with another model is a violation).  A solution without an incumbent (infeasible, no solution,
     error) claims nothing and yields ``[]``.
 
     Parameters
@@ -287,19 +314,25 @@ def verify(solution, contacts: pd.DataFrame, problem: Problem, *, start=None, en
     solution : Solution
         Read through ``status, selected_providers, selected_stations, contacts,
         objective, objective_name, cost_breakdown, data_by_satellite,
-        max_gap_by_satellite_s`` only.
+        max_gap_by_satellite_s`` and ``cost_model`` (default "gstk") only.
     contacts : pandas.DataFrame
         The raw contact table the problem was solved on (before prefilters).
     problem : Problem
     start, end : optional
         Simulation window when ``contacts.attrs`` lacks it.
+    satellites : Satellites, optional
+        With ``rates`` and/or ``horizon_masks`` (as given to ``compute_contacts``): recompute every
+        taken contact's volume from SGP4 and check it against the table's ``volume_bit``
+        ("contact_volume"), and check it stays above its station's horizon mask ("horizon_mask");
+        see :mod:`gstk.verification.links`.  Without them the table's volumes are taken as given.
 
     Returns
     -------
     list of Violation
         Empty when the solution is valid.
     """
-    return list(verification_report(solution, contacts, problem, start=start, end=end).violations)
+    return list(verification_report(solution, contacts, problem, start=start, end=end, satellites=satellites,
+                                    rates=rates, horizon_masks=horizon_masks).violations)
 
 
 def selection_mask(data: VerificationData, taken) -> tuple[np.ndarray, list[Violation]]:
