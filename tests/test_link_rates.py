@@ -20,15 +20,8 @@ from gstk.catalog.prices import draw_prices
 from gstk.catalog.stations import load_stations
 from gstk.contacts.files import read_contacts_csv, write_contacts_csv
 from gstk.contacts.profiles import IntervalSamples
-from gstk.contacts.rates import (
-    LinkBudget,
-    RateTable,
-    StationRates,
-    _capped_parabola_integral,
-    contact_volumes_bit,
-    free_space_path_loss_db,
-    rate_model_from_dict,
-)
+from gstk.contacts.rates import LinkBudget, RateTable, StationRates, free_space_path_loss_db, rate_model_from_dict
+from gstk.contacts.volumes import _capped_parabola_integral, contact_volumes_bit, integrate_volumes
 from gstk.contacts.windows import compute_contacts
 from gstk.errors import GstkError, ScenarioError
 from gstk.model.data import ModelData
@@ -356,7 +349,6 @@ def test_random_tables_carry_between_their_lowest_and_highest_rate(sats, station
 
 
 def test_volumes_integrated_again_on_clipped_windows_match_a_search_of_the_shorter_window(sats, stations):
-    from gstk.contacts.rates import integrate_volumes
     from gstk.contacts.windows import clip_contacts
 
     contacts = compute_contacts(sats, stations, START, END, rates=BUDGET)

@@ -23,16 +23,9 @@ from gstk.contacts.profiles import (
     pass_profiles,
     station_frames,
 )
-from gstk.contacts.rates import (
-    LinkBudget,
-    RateTable,
-    StationRates,
-    contact_volumes_bit,
-    free_space_path_loss_db,
-    integrate_volumes,
-    rate_model_from_dict,
-)
+from gstk.contacts.rates import LinkBudget, RateTable, StationRates, free_space_path_loss_db, rate_model_from_dict
 from gstk.contacts.search import NEAR_MISS_SLACK, PEAK_CHECK, TIME_TOLERANCE_S, ContactSearch, Events, Sites
+from gstk.contacts.volumes import contact_volumes_bit, integrate_volumes, with_volumes
 from gstk.contacts.windows import (
     AUTO_PROGRESS_ELEMENTS,
     CHUNK_ELEMENTS,
@@ -51,7 +44,7 @@ __all__ = [
     "ContactSearch", "compute_contacts", "default_step_s", "COLUMNS", "UNITS", "SAMPLES_PER_ORBIT",
     "MIN_STEP_S", "MAX_STEP_S", "CHUNK_ELEMENTS", "AUTO_PROGRESS_ELEMENTS", "TIME_COLUMNS", "CONTACT_UNITS",
     "write_contacts_csv", "read_contacts_csv", "RateTable", "LinkBudget", "StationRates", "free_space_path_loss_db",
-    "rate_model_from_dict", "contact_volumes_bit", "integrate_volumes", "HorizonMask", "apply_horizon_masks",
-    "MASK_STEP_S", "NODE_STEP_S", "PassProfiles", "pass_profiles", "exact_look", "station_frames", "GridStates",
-    "grid_states", "IntervalSamples", "interval_samples",
+    "rate_model_from_dict", "contact_volumes_bit", "integrate_volumes", "with_volumes", "HorizonMask",
+    "apply_horizon_masks", "MASK_STEP_S", "NODE_STEP_S", "PassProfiles", "pass_profiles", "exact_look",
+    "station_frames", "GridStates", "grid_states", "IntervalSamples", "interval_samples",
 ]

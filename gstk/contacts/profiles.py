@@ -1,6 +1,6 @@
 """Look angles along contact windows: the elevation, azimuth and range profile of each pass.
 
-The rate integral (:mod:`gstk.contacts.rates`) and the horizon-mask refinement
+The rate integral (:mod:`gstk.contacts.volumes`) and the horizon-mask refinement
 (:mod:`gstk.contacts.masks`) both need the geometry of a pass at many instants.  They use SGP4
 states on a time grid (:class:`GridStates`): the contact search's own grid, kept when asked, or
 :func:`grid_states` every :data:`NODE_STEP_S`.  Between two grid nodes the Earth-fixed trajectory

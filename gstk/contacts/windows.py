@@ -52,8 +52,9 @@ import pandas as pd
 
 from gstk.contacts.masks import apply_horizon_masks, horizon_masks_of, search_mask_deg
 from gstk.contacts.profiles import GridStates, station_frames
-from gstk.contacts.rates import StationRates, with_volumes
+from gstk.contacts.rates import StationRates
 from gstk.contacts.search import TIME_TOLERANCE_S, ContactSearch, Events, Sites
+from gstk.contacts.volumes import with_volumes
 from gstk.errors import ElementAgeWarning, GstkError, SatelliteDataError, StationDataError
 from gstk.orbits import propagation as orbits
 from gstk.orbits.validity import element_age_problem
@@ -412,7 +413,7 @@ def clip_contacts(contacts: pd.DataFrame, start, end) -> pd.DataFrame:
     deterministic): windows cut by the new boundaries get ``aos_clipped`` /
     ``los_clipped``; ``aos_s``/``los_s`` count from the new start.  A ``volume_bit`` column (rate
     model) is scaled by the kept share of each cut window: exact at a constant rate, an
-    approximation where the rate varies over the pass (:func:`gstk.contacts.rates.integrate_volumes`
+    approximation where the rate varies over the pass (:func:`gstk.contacts.volumes.integrate_volumes`
     integrates them again exactly).
     """
     t0, t1 = utc(start), utc(end)
