@@ -52,8 +52,7 @@ class PassProfiles(NamedTuple):
 
     @property
     def range_km(self) -> np.ndarray:
-        e, n, u = self.enu_km
-        return np.sqrt(e * e + n * n + u * u)
+        return _look(self.enu_km)[2]
 
     @property
     def sin_elevation(self) -> np.ndarray:
@@ -61,11 +60,11 @@ class PassProfiles(NamedTuple):
 
     @property
     def elevation_deg(self) -> np.ndarray:
-        return np.degrees(np.arcsin(self.sin_elevation))
+        return _look(self.enu_km)[0]
 
     @property
     def azimuth_deg(self) -> np.ndarray:
-        return np.degrees(np.arctan2(self.enu_km[0], self.enu_km[1])) % 360.0
+        return _look(self.enu_km)[1]
 
 
 class IntervalSamples(NamedTuple):
@@ -95,8 +94,7 @@ class IntervalSamples(NamedTuple):
 
     @property
     def range_km(self) -> np.ndarray:
-        e, n, u = self.enu_km
-        return np.sqrt(e * e + n * n + u * u)
+        return _look(self.enu_km)[2]
 
     @property
     def sin_elevation(self) -> np.ndarray:
@@ -104,7 +102,11 @@ class IntervalSamples(NamedTuple):
 
     @property
     def elevation_deg(self) -> np.ndarray:
-        return np.degrees(np.arcsin(self.sin_elevation))
+        return _look(self.enu_km)[0]
+
+    @property
+    def azimuth_deg(self) -> np.ndarray:
+        return _look(self.enu_km)[1]
 
 
 def station_frames(stations: pd.DataFrame) -> StationFrames:

@@ -50,6 +50,29 @@ class Status(str, Enum):
     def __str__(self) -> str:
         return self.value
 
+    def sentence(self, *, proven: bool = True, gap: float | None = None) -> str:
+        """Return the plain-words explanation of this status that solver messages start with.
+
+        ``proven`` False says an OPTIMAL stop was within the requested gap rather than exact;
+        ``gap`` is appended to a FEASIBLE one.
+
+        Examples
+        --------
+        >>> Status.FEASIBLE.sentence(gap=0.125)
+        'a limit was reached; the best solution found is kept but not proven optimal (relative gap 12.50%)'
+        """
+        text = {
+            Status.OPTIMAL: "proven optimal" if proven else "optimal within the requested relative gap",
+            Status.FEASIBLE: "a limit was reached; the best solution found is kept but not proven optimal",
+            Status.NO_SOLUTION: "a limit was reached before any feasible solution was found",
+            Status.INFEASIBLE: "the model is infeasible: no selection satisfies every constraint",
+            Status.UNBOUNDED: "the model is unbounded",
+            Status.ERROR: "the solver failed",
+        }[self]
+        if gap is not None and self is Status.FEASIBLE:
+            text += f" (relative gap {100 * gap:.2f}%)"
+        return text
+
 
 # ----------------------------------------------------------------------------- certificate
 def relative_gap(objective: float | None, bound: float | None) -> float | None:

@@ -94,19 +94,8 @@ def status_from_highs(model_status: str, has_incumbent: bool) -> Status:
 
 def highs_status_message(model_status: str, status: Status, gap: float | None = None) -> str:
     """Return one sentence explaining ``status`` (HiGHS model status in quotes)."""
-    text = {
-        Status.OPTIMAL: "optimal within the requested relative gap",
-        Status.FEASIBLE: "a limit was reached; the best solution found is kept but not proven optimal",
-        Status.NO_SOLUTION: "a limit was reached before any feasible solution was found",
-        Status.INFEASIBLE: "the model is infeasible: no selection satisfies every constraint",
-        Status.UNBOUNDED: "the model is unbounded",
-        Status.ERROR: "the solver failed",
-    }[status]
-    if status is Status.OPTIMAL and gap is not None and gap <= 1e-9:
-        text = "proven optimal"
-    if gap is not None and status is Status.FEASIBLE:
-        text += f" (relative gap {100 * gap:.2f}%)"
-    return f"{text} (HiGHS status '{model_status}')"
+    exact = status is Status.OPTIMAL and gap is not None and gap <= 1e-9
+    return f"{status.sentence(proven=exact, gap=gap)} (HiGHS status '{model_status}')"
 
 
 # ----------------------------------------------------------------------------- options

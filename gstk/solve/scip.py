@@ -80,19 +80,7 @@ def status_from_scip(scip_status: str, has_incumbent: bool) -> Status:
 
 def status_message(scip_status: str, status: Status, gap: float | None = None) -> str:
     """Return one sentence explaining ``status`` (SCIP status in quotes)."""
-    text = {
-        Status.OPTIMAL: "proven optimal",
-        Status.FEASIBLE: "a limit was reached; the best solution found is kept but not proven optimal",
-        Status.NO_SOLUTION: "a limit was reached before any feasible solution was found",
-        Status.INFEASIBLE: "the model is infeasible: no selection satisfies every constraint",
-        Status.UNBOUNDED: "the model is unbounded",
-        Status.ERROR: "the solver failed",
-    }[status]
-    if status is Status.OPTIMAL and scip_status == "gaplimit":
-        text = "optimal within the requested relative gap"
-    if gap is not None and status is Status.FEASIBLE:
-        text += f" (relative gap {100 * gap:.2f}%)"
-    return f"{text} (SCIP status '{scip_status}')"
+    return f"{status.sentence(proven=scip_status != 'gaplimit', gap=gap)} (SCIP status '{scip_status}')"
 
 
 # ----------------------------------------------------------------------------- parameters
