@@ -52,19 +52,19 @@ class PassProfiles(NamedTuple):
 
     @property
     def range_km(self) -> np.ndarray:
-        return _look(self.enu_km)[2]
+        return _range_km(self.enu_km)
 
     @property
     def sin_elevation(self) -> np.ndarray:
-        return np.clip(self.enu_km[2] / self.range_km, -1.0, 1.0)
+        return _sin_elevation(self.enu_km)
 
     @property
     def elevation_deg(self) -> np.ndarray:
-        return _look(self.enu_km)[0]
+        return np.degrees(np.arcsin(self.sin_elevation))
 
     @property
     def azimuth_deg(self) -> np.ndarray:
-        return _look(self.enu_km)[1]
+        return _azimuth_deg(self.enu_km)
 
 
 class IntervalSamples(NamedTuple):
@@ -94,19 +94,19 @@ class IntervalSamples(NamedTuple):
 
     @property
     def range_km(self) -> np.ndarray:
-        return _look(self.enu_km)[2]
+        return _range_km(self.enu_km)
 
     @property
     def sin_elevation(self) -> np.ndarray:
-        return np.clip(self.enu_km[2] / self.range_km, -1.0, 1.0)
+        return _sin_elevation(self.enu_km)
 
     @property
     def elevation_deg(self) -> np.ndarray:
-        return _look(self.enu_km)[0]
+        return np.degrees(np.arcsin(self.sin_elevation))
 
     @property
     def azimuth_deg(self) -> np.ndarray:
-        return _look(self.enu_km)[1]
+        return _azimuth_deg(self.enu_km)
 
 
 def station_frames(stations: pd.DataFrame) -> StationFrames:
@@ -144,12 +144,24 @@ def _enu(r_km: np.ndarray, s: np.ndarray, frames: StationFrames, *, relative: bo
     return np.stack([np.einsum("ij,ij->i", rho, axis[s]) for axis in (frames.east, frames.north, frames.up)])
 
 
+def _range_km(enu_km: np.ndarray) -> np.ndarray:
+    e, n, u = enu_km
+    return np.sqrt(e * e + n * n + u * u)
+
+
+def _sin_elevation(enu_km: np.ndarray) -> np.ndarray:
+    return np.clip(enu_km[2] / _range_km(enu_km), -1.0, 1.0)
+
+
+def _azimuth_deg(enu_km: np.ndarray) -> np.ndarray:
+    return np.degrees(np.arctan2(enu_km[0], enu_km[1])) % 360.0
+
+
 def _look(enu_km: np.ndarray):
     """Return elevation, azimuth (deg) and range (km) of line-of-sight vectors (3, m) in ENU axes."""
-    e, n, u = enu_km
-    range_km = np.sqrt(e * e + n * n + u * u)
-    elevation = np.degrees(np.arcsin(np.clip(u / range_km, -1.0, 1.0)))
-    return elevation, np.degrees(np.arctan2(e, n)) % 360.0, range_km
+    range_km = _range_km(enu_km)
+    elevation = np.degrees(np.arcsin(np.clip(enu_km[2] / range_km, -1.0, 1.0)))
+    return elevation, _azimuth_deg(enu_km), range_km
 
 
 def exact_look(satrecs: list, frames: StationFrames, k: np.ndarray, s: np.ndarray, t_s: np.ndarray,
@@ -192,9 +204,17 @@ def interval_samples(states: GridStates, frames: StationFrames, k: np.ndarray, s
     win = np.repeat(np.arange(len(m)), m)
     g = g_lo[win] + np.arange(m.sum()) - np.repeat(np.cumsum(m) - m, m)
     a, b, h = np.maximum(aos[win], t[g]), np.minimum(los[win], t[g + 1]), t[g + 1] - t[g]
-    kk, ss = k[win], s[win]
-    p0, p1 = (_enu(states.r_km[kk, i], ss, frames) for i in (g, g + 1))  # arcs are linear in (p, v): ENU
-    v0, v1 = (_enu(states.v_km_s[kk, i], ss, frames, relative=False) * h for i in (g, g + 1))
+    # ENU of each window's nodes g_lo..g_hi once (an interval's end node is the next one's start)
+    n_nodes = m + 1
+    node_window = np.repeat(np.arange(len(m)), n_nodes)
+    node_start = np.cumsum(n_nodes) - n_nodes
+    node_g = g_lo[node_window] + np.arange(n_nodes.sum()) - np.repeat(node_start, n_nodes)
+    kn, sn = k[node_window], s[node_window]
+    p_nodes = _enu(states.r_km[kn, node_g], sn, frames)  # arcs are linear in (p, v): ENU
+    v_nodes = _enu(states.v_km_s[kn, node_g], sn, frames, relative=False)
+    first = node_start[win] + (g - g_lo[win])
+    p0, p1 = p_nodes[:, first], p_nodes[:, first + 1]
+    v0, v1 = v_nodes[:, first] * h, v_nodes[:, first + 1] * h
     c0, c1, c2, c3 = p0, v0, 3 * (p1 - p0) - 2 * v0 - v1, 2 * (p0 - p1) + v0 + v1  # tau in [0, 1] over g
     alpha, beta = (a - t[g]) / h, (b - a) / h  # the window's part: tau = alpha + beta sigma
     cubic = np.stack([c0 + alpha * (c1 + alpha * (c2 + alpha * c3)), beta * (c1 + alpha * (2 * c2 + 3 * alpha * c3)),
