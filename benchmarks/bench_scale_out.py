@@ -20,8 +20,16 @@ extrapolated with a power law t(n) = a n^b through the measured sizes' mean
 unit times (b = 1 when only one size was measured), so measure them
 (``--sizes 1 2 5 10``) for a projection that needs no extrapolation.
 
-Run ``python benchmarks/bench_scale_out.py`` (a few minutes on 2 cores) or
-``--quick`` (1 trial of 1 and 2 satellites over 1 day, 10 s limit: a smoke run).
+A wall-clock limit makes a solve's result depend on how fast its process ran,
+so two runs of the same units (two local runs, too) can differ in rows and in
+work.  ``--node-limit N`` stops every solve at N branch-and-bound nodes instead
+(SCIP is deterministic then): both pools do the same work, the rows must agree,
+and the ratio is the overhead alone.  The projection then uses node-limited unit
+times; run once without it for the study's own unit times.
+
+Run ``python benchmarks/bench_scale_out.py`` (a few minutes on 2 cores),
+``--node-limit 300`` for the overhead alone, or ``--quick`` (1 trial of 1 and 2
+satellites over 1 day, 10 s limit: a smoke run).
 """
 from __future__ import annotations
 
@@ -150,9 +158,11 @@ def hours(seconds: float) -> str:
 
 def settings_of(args: argparse.Namespace) -> StudySettings:
     """Return the benchmark's study settings: the full ``gstk reproduce`` ones, or tiny ones with ``--quick``."""
-    if args.quick:
-        return StudySettings(sim_days=1.0, time_limit_s=10.0)
-    return reproduce_settings(quick=False)
+    settings = StudySettings(sim_days=1.0, time_limit_s=10.0) if args.quick else reproduce_settings(quick=False)
+    if args.node_limit:
+        settings = settings.replace(time_limit_s=None,
+                                    scip_params={**dict(settings.scip_params), "limits/nodes": args.node_limit})
+    return settings
 
 
 def main() -> None:
@@ -163,13 +173,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2025, help="base seed of the trials (default 2025)")
     parser.add_argument("--tle", dest="tle_path", help="TLE file (default: the shared Celestrak snapshot)")
     parser.add_argument("--quick", action="store_true", help="1 trial of 1 and 2 satellites, 1 day, 10 s limit")
+    parser.add_argument("--node-limit", type=int, default=0,
+                        help="stop every solve at this many SCIP nodes, not at the wall clock (same work in both pools)")
     args = parser.parse_args()
     if args.quick:
         args.trials, args.sizes = 1, [1, 2]
     settings, tle_path = settings_of(args), resolve_tle_path(args.tle_path)
     tasks = unit_tasks(tle_path, args.sizes, args.trials, args.seed, settings, None, ("min_cost", "max_data"))
     print(f"bench_scale_out: {len(tasks)} units ({args.trials} trial(s) x sizes {sorted(set(args.sizes))}, both "
-          f"problems), {settings.sim_days:g} days, SCIP limit {settings.time_limit_s:g} s, {args.workers} workers, "
+          f"problems), {settings.sim_days:g} days, SCIP limit "
+          f"{f'{args.node_limit} nodes' if args.node_limit else f'{settings.time_limit_s:g} s'}, {args.workers} workers, "
           f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
 
     local_startup_s, local_s, local = local_run(tasks, args.workers, tle_path, settings)
@@ -178,6 +191,8 @@ def main() -> None:
     print(f"  Dask LocalCluster ({args.workers} workers):     {dask_s:8.1f} s  (+ {dask_startup_s:.1f} s start-up)")
     print(f"  ratio Dask / local: {dask_s / local_s:.3f}  (overhead {100 * (dask_s / local_s - 1):+.1f} %, "
           f"target <= +10 %); same result rows: {same_rows(local, remote)}")
+    work = [sum(seconds for seconds, _ in run) for run in (local, remote)]
+    print(f"  unit time summed over units: local {work[0]:.1f} s, Dask {work[1]:.1f} s (the work each pool did)")
     measured = unit_seconds_by_size(tasks, remote)
     for n, seconds in sorted(measured.items()):
         print(f"  unit time, {n} satellite(s): mean {np.mean(seconds):.1f} s, max {max(seconds):.1f} s "
