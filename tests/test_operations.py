@@ -398,3 +398,19 @@ def test_padded_clique_rows_and_the_verifier_agree(rows, pad_s, picks):
         and all(x[q].sum() <= 1 for q in satellite_cliques(data, slew_s=pad_s / 2))
     _, violations = verify_selection(data.contacts["contact_id"][x].tolist(), table, problem)
     assert rows_ok == (violations == []), violations
+
+
+def test_scenario_files_set_each_satellites_slew():
+    from gstk.errors import GstkError
+    from gstk.scenario.files import Scenario, load_scenario
+
+    scenario = load_scenario(EXAMPLE)
+    sats = scenario.problem().satellites.set_index("satellite_id")
+    assert sats.loc["DEMO-3", "slew_s"] == 45.0
+    assert sats.drop(index="DEMO-3")["slew_s"].isna().all()  # the others take the spec's 30 s
+    assert Scenario.from_dict(scenario.to_dict(), base_dir=EXAMPLE.parent).satellite_slew == {"by_id": {"DEMO-3": 45}}
+    document = scenario.to_dict()
+    with pytest.raises(GstkError, match=r"scenario.satellite_slew.by_id.NOPE: not a satellite of this scenario"):
+        Scenario.from_dict({**document, "satellite_slew": {"by_id": {"NOPE": 10}}}).problem()
+    with pytest.raises(GstkError, match=r"scenario.satellite_slew.default_s"):
+        Scenario.from_dict({**document, "satellite_slew": {"default_s": -1}})

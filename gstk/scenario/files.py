@@ -50,6 +50,7 @@ from gstk.scenario.schema import (
     TOP_KEYS,
     apply_price_layers,
     apply_satellite_rates,
+    apply_satellite_slew,
     brief,
     check_mapping,
     check_number,
@@ -57,6 +58,7 @@ from gstk.scenario.schema import (
     key_error,
     parse_prices,
     parse_satellite_rates,
+    parse_satellite_slew,
     parse_satellite_source,
     parse_solver,
     parse_spec,
@@ -97,6 +99,7 @@ class Scenario:
     step_s: float | None = None
     mission_days: float = 365.0
     satellite_rates: dict = field(default_factory=dict)
+    satellite_slew: dict = field(default_factory=dict)
     station_filter: dict = field(default_factory=dict)
     prices: dict = field(default_factory=lambda: {"random": {"seed": 0}})
     objective: Spec = field(default_factory=MaxMissionData)
@@ -117,6 +120,7 @@ class Scenario:
         self.mission_days = check_number(self.mission_days, "scenario.mission_days", positive=True)
         self.satellite_source = parse_satellite_source(self.satellite_source, self.base_dir)
         self.satellite_rates = parse_satellite_rates(self.satellite_rates)
+        self.satellite_slew = parse_satellite_slew(self.satellite_slew)
         self.station_filter = parse_station_filter(self.station_filter, self.base_dir)
         self.prices = parse_prices(self.prices)
         self.objective = parse_spec(self.objective, "scenario.objective", objective=True)
@@ -150,7 +154,8 @@ class Scenario:
         return cls(
             satellite_source=data["satellites"], start=window["start"], days=window["days"],
             step_s=window.get("step_s"), mission_days=data.get("mission_days", 365.0),
-            satellite_rates=data.get("satellite_rates") or {}, station_filter=data.get("stations") or {},
+            satellite_rates=data.get("satellite_rates") or {}, satellite_slew=data.get("satellite_slew") or {},
+            station_filter=data.get("stations") or {},
             prices=data.get("prices", {"random": {"seed": 0}}),
             objective=data.get("objective", {"type": "MaxMissionData"}),
             constraints=data.get("constraints", []), solver=data.get("solver") or {},
@@ -171,6 +176,8 @@ class Scenario:
         out.update(window=window, mission_days=self.mission_days, satellites=self.satellite_source)
         if self.satellite_rates:
             out["satellite_rates"] = self.satellite_rates
+        if self.satellite_slew:
+            out["satellite_slew"] = self.satellite_slew
         out.update(stations=self.station_filter, prices=self.prices, objective=self.objective.to_dict(),
                    constraints=[c.to_dict() for c in self.constraints], solver=self.solver)
         if self.cost_model != DEFAULT_COST_MODEL:
@@ -280,7 +287,7 @@ class Scenario:
             prov = pd.DataFrame({"provider": sorted(st["provider"].unique()), "integration_cost_usd": np.nan})
             sats = pd.DataFrame({"satellite_id": sorted(ids), "rate_bps": np.nan})
         st, prov = apply_price_layers(st, prov, p, self._catalog_names())
-        sats = apply_satellite_rates(sats, self.satellite_rates)
+        sats = apply_satellite_slew(apply_satellite_rates(sats, self.satellite_rates), self.satellite_slew)
         return st, prov, sats
 
     def _catalog_names(self) -> tuple[set, set]:

@@ -34,8 +34,8 @@ FRIENDLY_UNITS: dict[str, tuple[str, float]] = {
 }
 #: The path that stands for :func:`gstk.datasets.shared_tle_path`.
 SHARED_TLE_TOKEN = "$GSTK_TLE"
-TOP_KEYS = ("name", "description", "window", "mission_days", "satellites", "satellite_rates", "stations",
-            "prices", "objective", "constraints", "solver", "cost_model", "link_rates", "horizon_masks")
+TOP_KEYS = ("name", "description", "window", "mission_days", "satellites", "satellite_rates", "satellite_slew",
+            "stations", "prices", "objective", "constraints", "solver", "cost_model", "link_rates", "horizon_masks")
 SOURCE_KINDS = ("tle", "omm", "elements", "demo", "tle_text")
 SELECT_KEYS = ("name", "exclude_names", "norad_ids", "altitude_km", "perigee_km", "apogee_km")
 ELEMENT_KEYS = ("id", "name", "altitude_km", "semi_major_axis_km", "inclination_deg", "eccentricity",
@@ -311,6 +311,25 @@ def parse_satellite_rates(value: Any) -> dict[str, Any]:
     return out
 
 
+def parse_satellite_slew(value: Any) -> dict[str, Any]:
+    """Return the ``satellite_slew`` section: ``default_s`` and/or ``by_id`` slew times sigma_k of (12), s.
+
+    Examples
+    --------
+    >>> parse_satellite_slew({"default_s": 30, "by_id": {"DEMO-3": 45}})
+    {'default_s': 30, 'by_id': {'DEMO-3': 45}}
+    """
+    where = "scenario.satellite_slew"
+    entry = check_mapping(value, where, ("default_s", "by_id"))
+    out: dict[str, Any] = {}
+    if "default_s" in entry:
+        out["default_s"] = check_number(entry["default_s"], f"{where}.default_s", minimum=0)
+    if "by_id" in entry:
+        by_id = check_mapping(entry["by_id"], f"{where}.by_id")
+        out["by_id"] = {str(k): check_number(v, f"{where}.by_id.{k}", minimum=0) for k, v in by_id.items()}
+    return out
+
+
 def parse_station_filter(value: Any, base_dir: Path) -> dict[str, Any]:
     """Return the ``stations`` section: catalog path and provider/status/band/id filters."""
     where = "scenario.stations"
@@ -441,6 +460,24 @@ def apply_price_layers(st: pd.DataFrame, prov: pd.DataFrame, prices: Mapping[str
                             "prices.defaults, or use prices.random")
     st["antennas"] = st["antennas"].astype("int64")
     return st, prov
+
+
+def apply_satellite_slew(sats: pd.DataFrame, slew: Mapping[str, Any]) -> pd.DataFrame:
+    """Set the satellites' ``slew_s`` column (sigma_k of (12)) from ``default_s`` then ``by_id``.
+
+    Satellites the section leaves out keep NaN: the (12) spec's ``slew_s`` applies to them.
+    Without a section the table is returned unchanged.
+    """
+    if not slew:
+        return sats
+    unknown = sorted(set(slew.get("by_id", {})) - set(sats["satellite_id"]))
+    if unknown:
+        raise key_error(f"scenario.satellite_slew.by_id.{unknown[0]}", "not a satellite of this scenario")
+    sats = sats.copy()
+    sats["slew_s"] = float(slew["default_s"]) if "default_s" in slew else np.nan
+    for sid, seconds in slew.get("by_id", {}).items():
+        sats.loc[sats["satellite_id"] == sid, "slew_s"] = float(seconds)
+    return sats
 
 
 def apply_satellite_rates(sats: pd.DataFrame, rates: Mapping[str, Any]) -> pd.DataFrame:
