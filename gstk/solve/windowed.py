@@ -45,7 +45,7 @@ from gstk.problem.definition import Problem
 from gstk.solution.result import Solution, Status
 from gstk.solve.milp import solve_model
 from gstk.solve.min_max_gap import solve_min_max_gap_exact
-from gstk.solve.options import SolverOptions, TimeBudget
+from gstk.solve.options import SolverOptions, TimeBudget, _is_number
 
 EARTH_RADIUS_KM = 6371.0088
 #: The methods :func:`gstk.optimize` knows.
@@ -101,8 +101,7 @@ class WindowedSettings:
 
 
 def _finite(value: Any) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
-        and math.isfinite(value)
+    return _is_number(value) and math.isfinite(value)
 
 
 # --------------------------------------------------------------------------- 1. subproblems
