@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from gstk.catalog.prices import draw_prices
 from gstk.catalog.stations import load_stations
 from gstk.contacts.files import read_contacts_csv, write_contacts_csv
-from gstk.contacts.profiles import IntervalSamples
+from gstk.contacts.profiles import IntervalArcs, IntervalSamples
 from gstk.contacts.rates import LinkBudget, RateTable, StationRates, free_space_path_loss_db, rate_model_from_dict
-from gstk.contacts.volumes import _capped_parabola_integral, contact_volumes_bit, integrate_volumes
+from gstk.contacts.volumes import _capped_parabola_integral, _monotone_pieces, contact_volumes_bit, integrate_volumes
 from gstk.contacts.windows import compute_contacts
 from gstk.errors import GstkError, ScenarioError
 from gstk.model.data import ModelData
@@ -149,7 +149,52 @@ def test_table_volume_of_a_straight_pass_uses_the_exact_edge_times():
     table = RateTable((0.0, 45.0), (1e8, 5e8))
     t_edge = d0 / math.tan(math.radians(45.0)) / v  # elevation 45 deg where v t = d0
     exact = 1e8 * 2 * (half - t_edge) + 5e8 * 2 * t_edge
-    assert contact_volumes_bit(profile, [table])[0] == pytest.approx(exact, abs=2 * 1e-3 * 4e8)  # edges to 1 ms
+    assert contact_volumes_bit(profile, [table])[0] == pytest.approx(exact, rel=1e-9)  # edges by Newton on the arc
+    arcs_only = IntervalArcs(profile.window, profile.t0_s, profile.duration_s, profile.cubic_km)
+    assert contact_volumes_bit(arcs_only, [table])[0] == pytest.approx(exact, rel=1e-9)  # no samples needed
+
+
+def test_monotone_pieces_cut_a_pass_at_its_culmination():
+    profile = straight_pass(600.0, 7.0, 300.0, n=80)  # 5 intervals; the culmination at t = 0, inside the third
+    piece, lo, hi, f_lo, f_hi = _monotone_pieces(profile.arcs())
+    assert piece.tolist() == [0, 1, 2, 2, 3, 4]
+    turn = 0.5  # t = 0 is the middle of interval 2 (t0 = -60 s, 120 s long)
+    assert lo[3] == pytest.approx(turn, abs=1e-9) and hi[2] == pytest.approx(turn, abs=1e-9)
+    assert f_hi[2] == pytest.approx(1.0, abs=1e-12) and f_lo[3] == pytest.approx(1.0, abs=1e-12)
+    assert (np.sign(f_hi - f_lo)[[0, 1, 2]] > 0).all() and (np.sign(f_hi - f_lo)[[3, 4, 5]] < 0).all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(300, 1500), st.floats(-800, 800), st.lists(st.floats(0, 85), min_size=1, max_size=6, unique=True))
+def test_table_volume_matches_fine_quadrature_of_an_offset_pass(d0, offset_km, edges):
+    """A pass that misses the zenith by ``offset_km``: the step rate summed on 1 ms samples agrees."""
+    half, substeps = 300.0, 12
+    profile = straight_pass(d0, 7.0, half, n=60, substeps=substeps)
+    cubic = profile.cubic_km.copy()
+    cubic[0, 1] = offset_km  # a constant north offset: the line of sight stays a straight line
+    edges = sorted(edges)
+    table = RateTable(tuple(edges), tuple(1e8 * (i + 1) for i in range(len(edges))))
+    arcs = IntervalArcs(profile.window, profile.t0_s, profile.duration_s, cubic)
+    t = -half + (np.arange(600_000) + 0.5) * 1e-3
+    elevation = np.degrees(np.arctan2(d0, np.hypot(7.0 * t, offset_km)))
+    fine = table.rate_bps_at(elevation).sum() * 1e-3
+    assert contact_volumes_bit(arcs, [table])[0] == pytest.approx(fine, rel=1e-6, abs=2 * 1e-3 * 6e8)
+
+
+def test_arcs_sampled_are_the_interval_samples(sats, stations, plain):
+    from gstk.contacts.profiles import grid_states, interval_arcs, interval_samples, station_frames
+
+    states = grid_states(list(sats.satrecs), START, 86400.0)
+    frames = station_frames(stations)
+    k = pd.Index(sats.satellite_id).get_indexer(plain.satellite_id)
+    s = pd.Index(stations.station_id).get_indexer(plain.station_id)
+    args = (states, frames, k, s, plain.aos_s.to_numpy(), plain.los_s.to_numpy())
+    arcs, samples = interval_arcs(*args), interval_samples(*args, substeps=8)
+    np.testing.assert_array_equal(arcs.sampled(8).enu_km, samples.enu_km)
+    np.testing.assert_allclose(samples.duration_s, arcs.duration_s, rtol=1e-12)
+    table = RateTable((10.0, 25.0, 45.0), (1e8, 3e8, 9e8))
+    models = [table] * len(plain)
+    np.testing.assert_allclose(contact_volumes_bit(arcs, models), contact_volumes_bit(samples, models), rtol=1e-12)
 
 
 @settings(max_examples=60, deadline=None)

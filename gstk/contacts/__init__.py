@@ -15,10 +15,12 @@ from gstk.contacts.masks import MASK_STEP_S, HorizonMask, apply_horizon_masks
 from gstk.contacts.profiles import (
     NODE_STEP_S,
     GridStates,
+    IntervalArcs,
     IntervalSamples,
     PassProfiles,
     exact_look,
     grid_states,
+    interval_arcs,
     interval_samples,
     pass_profiles,
     station_frames,
@@ -46,5 +48,6 @@ __all__ = [
     "write_contacts_csv", "read_contacts_csv", "RateTable", "LinkBudget", "StationRates", "free_space_path_loss_db",
     "rate_model_from_dict", "contact_volumes_bit", "integrate_volumes", "with_volumes", "HorizonMask",
     "apply_horizon_masks", "MASK_STEP_S", "NODE_STEP_S", "PassProfiles", "pass_profiles", "exact_look",
-    "station_frames", "GridStates", "grid_states", "IntervalSamples", "interval_samples",
+    "station_frames", "GridStates", "grid_states", "IntervalArcs", "IntervalSamples", "interval_arcs",
+    "interval_samples",
 ]

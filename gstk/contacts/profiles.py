@@ -20,8 +20,8 @@ from gstk.contacts.arcs import HermiteArcs
 from gstk.orbits import propagation as orbits
 from gstk.units import SECONDS_PER_DAY
 
-__all__ = ["NODE_STEP_S", "StationFrames", "PassProfiles", "IntervalSamples", "GridStates", "station_frames",
-           "grid_states", "interval_samples", "pass_profiles", "exact_look"]
+__all__ = ["NODE_STEP_S", "StationFrames", "PassProfiles", "IntervalArcs", "IntervalSamples", "GridStates",
+           "station_frames", "grid_states", "interval_arcs", "interval_samples", "pass_profiles", "exact_look"]
 
 #: Step of :func:`grid_states`, s (the Hermite arcs between its nodes are exact to ~3 m).
 NODE_STEP_S = 90.0
@@ -67,6 +67,40 @@ class PassProfiles(NamedTuple):
         return _azimuth_deg(self.enu_km)
 
 
+def _arcs_of(cubic_km: np.ndarray) -> HermiteArcs:
+    """Return line-of-sight cubics (4, 3, I) as :class:`~gstk.contacts.arcs.HermiteArcs` (N = up, E = |rho|^2)."""
+    n = cubic_km[:, 2]  # the up component
+    e = np.zeros((7, cubic_km.shape[2]))
+    for i in range(4):
+        e[2 * i] += np.einsum("di,di->i", cubic_km[i], cubic_km[i])
+        for j in range(i + 1, 4):
+            e[i + j] += 2 * np.einsum("di,di->i", cubic_km[i], cubic_km[j])
+    return HermiteArcs(n, e)
+
+
+class IntervalArcs(NamedTuple):
+    """Windows cut at the grid nodes: interval i (of window ``window[i]``) from ``t0_s[i]`` for ``duration_s[i]``.
+
+    ``cubic_km`` is each interval's line of sight in ENU, sum_i cubic[i] sigma^i with sigma from 0
+    at its start to 1 at its end: what an exact integral needs (no samples).
+    """
+
+    window: np.ndarray  # (I,)
+    t0_s: np.ndarray  # (I,)
+    duration_s: np.ndarray  # (I,)
+    cubic_km: np.ndarray  # (4, 3, I)
+
+    def arcs(self, rows=slice(None)) -> HermiteArcs:
+        """Return the intervals' line of sight as :class:`~gstk.contacts.arcs.HermiteArcs` (elevation at any sigma)."""
+        return _arcs_of(self.cubic_km[:, :, rows])
+
+    def sampled(self, substeps: int = 12) -> "IntervalSamples":
+        """Return the intervals sampled at ``substeps`` even steps each (both ends included)."""
+        powers = (np.arange(substeps + 1) / substeps)[:, None] ** np.arange(4)  # (substeps + 1, 4)
+        enu = (powers @ self.cubic_km.reshape(4, -1)).reshape(substeps + 1, 3, -1).transpose(1, 2, 0)
+        return IntervalSamples(self.window, self.t0_s, self.duration_s / substeps, enu, self.cubic_km)
+
+
 class IntervalSamples(NamedTuple):
     """Samples of node intervals: interval i (of window ``window[i]``) at ``substeps + 1`` even times.
 
@@ -83,14 +117,11 @@ class IntervalSamples(NamedTuple):
 
     def arcs(self, rows=slice(None)) -> HermiteArcs:
         """Return the intervals' line of sight as :class:`~gstk.contacts.arcs.HermiteArcs` (elevation at any tau)."""
-        c = self.cubic_km[:, :, rows]
-        n = c[:, 2]  # the up component
-        e = np.zeros((7, c.shape[2]))
-        for i in range(4):
-            e[2 * i] += np.einsum("di,di->i", c[i], c[i])
-            for j in range(i + 1, 4):
-                e[i + j] += 2 * np.einsum("di,di->i", c[i], c[j])
-        return HermiteArcs(n, e)
+        return _arcs_of(self.cubic_km[:, :, rows])
+
+    @property
+    def duration_s(self) -> np.ndarray:
+        return self.step_s * (self.enu_km.shape[2] - 1)
 
     @property
     def range_km(self) -> np.ndarray:
@@ -196,6 +227,16 @@ def interval_samples(states: GridStates, frames: StationFrames, k: np.ndarray, s
     interval's Hermite arc, so the sample step is at most the grid step over ``substeps`` (10 s at
     the default grid).  ``cubic_km`` is each part's arc in its own parameter, 0 at its start, 1 at its end.
     """
+    return interval_arcs(states, frames, k, s, aos_s, los_s).sampled(substeps)
+
+
+def interval_arcs(states: GridStates, frames: StationFrames, k: np.ndarray, s: np.ndarray, aos_s: np.ndarray,
+                  los_s: np.ndarray) -> IntervalArcs:
+    """Return windows (satellite ``k``, station ``s``, ``aos_s``..``los_s``) cut at the grid nodes, as Hermite arcs.
+
+    Each window's part of each grid interval it meets is that interval's Hermite arc (the search's
+    interpolant), reparametrised to run from 0 at the part's start to 1 at its end.
+    """
     k, s = np.asarray(k, int), np.asarray(s, int)
     aos, los, t = np.asarray(aos_s, np.float64), np.asarray(los_s, np.float64), states.t_s
     g_lo = np.clip(np.searchsorted(t, aos, side="right") - 1, 0, len(t) - 2)
@@ -219,9 +260,7 @@ def interval_samples(states: GridStates, frames: StationFrames, k: np.ndarray, s
     alpha, beta = (a - t[g]) / h, (b - a) / h  # the window's part: tau = alpha + beta sigma
     cubic = np.stack([c0 + alpha * (c1 + alpha * (c2 + alpha * c3)), beta * (c1 + alpha * (2 * c2 + 3 * alpha * c3)),
                       beta**2 * (c2 + 3 * alpha * c3), beta**3 * c3])  # (4, 3, I) in sigma
-    powers = (np.arange(substeps + 1) / substeps)[:, None] ** np.arange(4)  # (substeps + 1, 4)
-    enu = (powers @ cubic.reshape(4, -1)).reshape(substeps + 1, 3, -1).transpose(1, 2, 0)
-    return IntervalSamples(win, a, (b - a) / substeps, enu, cubic)
+    return IntervalArcs(win, a, b - a, cubic)
 
 
 def pass_profiles(states: GridStates, frames: StationFrames, k: np.ndarray, s: np.ndarray, aos_s: np.ndarray,

@@ -1,12 +1,14 @@
 """A contact's data volume under a rate model: the integral of the rate over the pass's own geometry.
 
-v_c = ∫_{a_c}^{b_c} r(el(t), d(t)) dt, with r from :mod:`gstk.contacts.rates`, on the samples of
-:mod:`gstk.contacts.profiles` (at most 10 s apart on Hermite arcs between SGP4 grid nodes):
+v_c = ∫_{a_c}^{b_c} r(el(t), d(t)) dt, with r from :mod:`gstk.contacts.rates`, on the Hermite arcs
+between SGP4 grid nodes of :mod:`gstk.contacts.profiles`:
 
-* a :class:`~gstk.contacts.rates.RateTable` exactly per step: each step's edge is crossed at the
-  time Newton finds on the arc (starting from the parabola through three samples);
-* a :class:`~gstk.contacts.rates.LinkBudget` by Simpson's rule, with the radio's cap integrated
-  exactly on each pair of sample steps (so its kink costs no accuracy).
+* a :class:`~gstk.contacts.rates.RateTable` exactly per step, with no samples: each arc is cut at
+  the turns of its elevation into monotone pieces, and each step's edge is crossed on a piece at
+  the time Newton finds on the arc;
+* a :class:`~gstk.contacts.rates.LinkBudget` by Simpson's rule on samples of the arcs at most 10 s
+  apart, with the radio's cap integrated exactly on each pair of sample steps (so its kink costs
+  no accuracy).
 
 :func:`with_volumes` adds ``volume_bit`` and ``mean_rate_bps`` to a contacts table (the contact
 search calls it with its own grid states); :func:`integrate_volumes` does the same for a table
@@ -19,13 +21,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gstk.contacts.arcs import polyval
+from gstk.contacts.arcs import TAU_TOLERANCE, HermiteArcs, bracketed_newton, polyval
 from gstk.contacts.profiles import (
     GridStates,
+    IntervalArcs,
     IntervalSamples,
     StationFrames,
     grid_states,
-    interval_samples,
+    interval_arcs,
     station_frames,
 )
 from gstk.contacts.rates import LinkBudget, RateModel, RateTable, StationRates
@@ -44,100 +47,107 @@ def _pairs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return values[:, 0:-1:2], values[:, 1::2], values[:, 2::2]
 
 
-def _table_volumes(table: RateTable, x: IntervalSamples, windows: np.ndarray) -> np.ndarray:
+#: Points per interval at which the slope of sin(el) is checked for a turn (brackets of the extrema).
+SLOPE_CHECKS = 4
+
+
+def _table_volumes(table: RateTable, x: IntervalArcs | IntervalSamples, windows: np.ndarray) -> np.ndarray:
     """Return the integral of the step rate per window, each step's edge crossed at its exact time.
 
-    Works on sin(elevation) (monotone in elevation, no arcsin).  On a pair of sample steps it is
-    first the parabola q through its three samples: pairs whose samples and parabola stay on one
-    step (most of them) carry that step's rate.  In the others, q's crossings of each edge are
-    polished by Newton on the interval's Hermite arc and split the pair into pieces, each at its
-    step's rate.
+    The step rate is a sum of rises, r = sum_j (r_j - r_{j-1}) [el >= e_j], so the volume is
+    sum_j (r_j - r_{j-1}) T_j, T_j the time above edge j.  Each interval's Hermite arc is cut at the
+    turns of sin(el) into monotone pieces (:func:`_monotone_pieces`); on a piece an edge is crossed
+    at most once, at the root Newton finds between the piece's ends.  No samples are needed.
     """
     rows = _intervals(x, windows)
-    value = x.sin_elevation[rows]
+    arcs, duration = x.arcs(rows), x.duration_s[rows]
+    piece, lo, hi, f_lo, f_hi = _monotone_pieces(arcs)
     edges = np.sin(np.radians(np.asarray(table.elevation_deg)))
-    rates = np.concatenate([[0.0], table.rate_bps])  # by level; level 0: below the first step
-    level = np.searchsorted(edges, value, side="right")
-    e0, e1, e2 = (part.reshape(-1) for part in _pairs(value))
-    s0, s1, s2 = (part.reshape(-1) for part in _pairs(level))
-    c = 0.5 * (e0 - 2 * e1 + e2)
-    b = e1 - e0 - c
-    one_step = (s0 == s1) & (s1 == s2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        turn = np.where(c != 0, -b / (2 * c), -1.0)
-    check = np.flatnonzero(one_step & (turn > 0) & (turn < 2))  # a peak or a trough inside the pair
-    peak = e0[check] + b[check] * turn[check] + c[check] * turn[check] ** 2
-    one_step[check] &= np.searchsorted(edges, peak, side="right") == s1[check]
-    pair = np.where(one_step, rates[s1] * 2.0, 0.0)
-    cut = np.flatnonzero(~one_step)
-    pairs_per_interval = (x.enu_km.shape[2] - 1) // 2
-    interval, j = np.divmod(cut, pairs_per_interval)
-    roots = _edge_crossings_u(edges, e0[cut], b[cut], c[cut])
-    arcs = x.arcs(np.arange(len(x.window))[rows][interval])  # only the intervals holding a crossing
-    roots = _polished_on_arcs(roots, arcs, j, pairs_per_interval, edges)
-    pair[cut] = _step_integral_between(edges, rates, roots, e0[cut], b[cut], c[cut])
-    per_interval = pair.reshape(len(x.step_s[rows]), -1).sum(axis=1) * x.step_s[rows]
+    rises = np.diff(np.concatenate([[0.0], table.rate_bps]))
+    weighted = np.zeros(len(piece))  # sum_j rise_j x (time above edge j), in units of the interval
+    crossings = []
+    for j, edge in enumerate(edges):
+        above_lo, above_hi = f_lo >= edge, f_hi >= edge
+        weighted += rises[j] * np.where(above_lo & above_hi, hi - lo, 0.0)
+        crossings.append(np.flatnonzero(above_lo != above_hi))
+    j = np.repeat(np.arange(len(edges)), [len(c) for c in crossings])
+    p = np.concatenate(crossings)
+    rising = f_hi[p] > f_lo[p]
+    tau = _edge_times(arcs.take(piece[p]), edges[j], lo[p], hi[p], f_lo[p], f_hi[p], rising)
+    above = rises[j] * np.where(rising, hi[p] - tau, tau - lo[p])
+    weighted += np.bincount(p, weights=above, minlength=len(piece))
+    per_interval = np.bincount(piece, weights=weighted, minlength=len(duration)) * duration
+    per_interval[~np.isfinite(arcs.e[0])] = np.nan  # SGP4 failed at a node
     return _per_window(x.window[rows], per_interval, windows)
 
 
-def _edge_crossings_u(edges: np.ndarray, e0: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Return (2 per edge, pairs) times u in (0, 2) where the parabola meets each edge (NaN: it does not)."""
-    roots = []
-    for edge in edges:
-        a = e0 - edge
-        disc = b * b - 4 * a * c
-        sq = np.sqrt(np.maximum(disc, 0.0))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            quad = np.abs(c) > 1e-15
-            r1 = np.where(quad, (-b - sq) / (2 * c), -a / np.where(b == 0, np.inf, b))
-            r2 = np.where(quad, (-b + sq) / (2 * c), np.nan)
-        real = disc >= 0
-        roots += [np.where(real, r1, np.nan), np.where(real, r2, np.nan)]
-    roots = np.stack(roots) if roots else np.empty((0, len(e0)))
-    return np.where((roots > 0) & (roots < 2), roots, np.nan)
+def _sin_elevation(arcs: HermiteArcs, tau: np.ndarray) -> np.ndarray:
+    return polyval(arcs.n, tau)[0] / np.sqrt(polyval(arcs.e, tau)[0])
 
 
-def _polished_on_arcs(roots: np.ndarray, arcs, j: np.ndarray, pairs_per_interval: int,
-                      edges: np.ndarray) -> np.ndarray:
-    """Return the crossings moved by Newton onto the Hermite arc's sin(elevation) (kept near their guess)."""
-    steps = 2 * pairs_per_interval
-    found = np.nonzero(np.isfinite(roots))
-    target = np.repeat(edges, 2)[found[0]]
-    tau = (2 * j[found[1]] + roots[found]) / steps
-    n_coef, e_coef = arcs.n[:, found[1]], arcs.e[:, found[1]]
-    for _ in range(2):  # the parabola's guess is within ~0.1 s: Newton doubles the digits each time
-        n, dn = polyval(n_coef, tau)
-        e, de = polyval(e_coef, tau)
-        root_e = np.sqrt(e)
-        slope = dn / root_e - 0.5 * n * de / (e * root_e)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            tau = tau - np.where(slope != 0, (n / root_e - target) / slope, 0.0)
-    out = roots.copy()
-    out[found] = np.clip(tau * steps - 2 * j[found[1]], roots[found] - 0.5, roots[found] + 0.5)
-    return np.where((out > 0) & (out < 2), out, np.nan)
+def _monotone_pieces(arcs: HermiteArcs, checks: int = SLOPE_CHECKS):
+    """Return pieces of the arcs on which sin(el) is monotone: (arc, lo, hi, sin el at lo, sin el at hi).
 
-
-def _step_integral_between(edges: np.ndarray, rates: np.ndarray, roots: np.ndarray, e0: np.ndarray,
-                           b: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Return ∫_0^2 r(q(u)) du for crossings ``roots`` (2 per edge) of the parabola q.
-
-    The step rate is a sum of rises: r = sum_j (r_j - r_{j-1}) [q >= edge_j], so the integral is
-    sum_j (r_j - r_{j-1}) T_j with T_j the time above edge j: the pieces between its (at most two)
-    crossings, each above or below as q at its middle says.
+    The slope's sign, that of H = N' E - N E' / 2, is checked at ``checks + 1`` even points of each
+    arc; where it changes between two, Newton finds the turn and the arc is cut there.  (Two turns
+    closer than 1/``checks`` of a grid step are not resolved: a pass's elevation has one turn, its
+    culmination.)  Pieces are in arc order, and in time order within an arc.
     """
-    rises = np.diff(rates)
-    total = np.zeros(len(e0))
-    for i, edge in enumerate(edges):
-        r1, r2 = roots[2 * i], roots[2 * i + 1]
-        lo = np.where(np.isnan(r1), r2, np.where(np.isnan(r2), r1, np.minimum(r1, r2)))
-        hi = np.where(np.isnan(r1) | np.isnan(r2), 2.0, np.maximum(r1, r2))
-        lo = np.where(np.isnan(lo), 2.0, lo)
-        above = np.zeros(len(e0))
-        for u, v in ((0.0, lo), (lo, hi), (hi, 2.0)):
-            m = 0.5 * (u + v)
-            above += np.where(e0 + b * m + c * m * m >= edge, v - u, 0.0)
-        total += rises[i] * above
-    return total
+    m = arcs.n.shape[1]
+    grid = np.linspace(0.0, 1.0, checks + 1)[:, None]
+    n, dn = polyval(arcs.n, grid)
+    e, de = polyval(arcs.e, grid)
+    rises = dn * e - 0.5 * n * de > 0
+    turn_i, turn_c = np.nonzero((rises[:-1] != rises[1:]).T)  # arc i turns in its bracket c (sorted by i, c)
+    peaks = arcs.take(turn_i)
+    turn = _newton_in_brackets(lambda idx, t: _slope_and_rate(peaks.take(idx), t),
+                               lambda t: _slope_and_rate(peaks, t), grid[turn_c, 0], grid[turn_c + 1, 0],
+                               grid[turn_c, 0] + 0.5 / checks, ~rises[turn_c, turn_i])
+    per_arc = np.bincount(turn_i, minlength=m)
+    first = np.arange(m) + np.cumsum(per_arc) - per_arc  # each arc's first piece
+    cut = first[turn_i] + 1 + np.arange(len(turn_i)) - (np.cumsum(per_arc) - per_arc)[turn_i]
+    lo, f_lo = np.zeros(m + len(turn_i)), np.empty(m + len(turn_i))
+    f_lo[first] = n[0] / np.sqrt(e[0])
+    lo[cut], f_lo[cut] = turn, _sin_elevation(peaks, turn)
+    last = np.append(first[1:], len(lo)) - 1
+    hi, f_hi = np.append(lo[1:], 1.0), np.append(f_lo[1:], 0.0)
+    hi[last], f_hi[last] = 1.0, n[-1] / np.sqrt(e[-1])
+    return np.repeat(np.arange(m), per_arc + 1), lo, hi, f_lo, f_hi
+
+
+def _slope_and_rate(arcs: HermiteArcs, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return H = N' E - N E' / 2 (the sign of d sin(el) / dtau) and dH / dtau = N'' E + N' E' / 2 - N E'' / 2."""
+    n, dn, ddn = polyval(arcs.n, tau, second=True)
+    e, de, dde = polyval(arcs.e, tau, second=True)
+    return dn * e - 0.5 * n * de, ddn * e + 0.5 * dn * de - 0.5 * n * dde
+
+
+def _edge_times(arcs: HermiteArcs, sin_edge: np.ndarray, lo: np.ndarray, hi: np.ndarray, f_lo: np.ndarray,
+                f_hi: np.ndarray, rising: np.ndarray) -> np.ndarray:
+    """Return where sin(el) meets ``sin_edge`` on monotone pieces [lo, hi] of the arcs (from the chord's root)."""
+    guess = lo + (sin_edge - f_lo) / (f_hi - f_lo) * (hi - lo)
+    return _newton_in_brackets(lambda idx, t: arcs.take(idx).mask_margin(t, sin_edge[idx]),
+                               lambda t: arcs.mask_margin(t, sin_edge), lo, hi, guess, rising)
+
+
+def _newton_in_brackets(fun, fun_all, lo: np.ndarray, hi: np.ndarray, guess: np.ndarray, rising: np.ndarray,
+                        steps: int = 3) -> np.ndarray:
+    """Return the root of each function in its bracket [lo, hi] (value and slope: ``fun_all(x)``, ``fun(idx, x)``).
+
+    ``steps`` Newton steps on every function at once, kept inside the brackets; the few that have
+    not converged by then are finished by the search's :func:`~gstk.contacts.arcs.bracketed_newton`.
+    """
+    x = np.clip(guess, lo, hi)
+    for _ in range(steps):
+        value, slope = fun_all(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(slope != 0, value / slope, 0.0)
+        x = np.clip(x - step, lo, hi)
+    slow = np.flatnonzero(~(np.abs(step) <= TAU_TOLERANCE)) if len(x) else np.empty(0, int)
+    if len(slow):
+        x[slow] = bracketed_newton(lambda idx, t: fun(slow[idx], t), lo[slow], hi[slow], x[slow], rising[slow],
+                                   TAU_TOLERANCE)
+    return x
 
 
 def _budget_volumes(budget: LinkBudget, x: IntervalSamples, windows: np.ndarray) -> np.ndarray:
@@ -197,13 +207,25 @@ def _per_window(window_of_item: np.ndarray, values: np.ndarray, windows: np.ndar
     return sums[windows]
 
 
-def contact_volumes_bit(x: IntervalSamples, models: list[RateModel | None]) -> np.ndarray:
-    """Return v_c = ∫ r dt of every sampled window under its model (``models[w]``); NaN where it has none."""
+def contact_volumes_bit(x: IntervalArcs | IntervalSamples, models: list[RateModel | None]) -> np.ndarray:
+    """Return v_c = ∫ r dt of every window under its model (``models[w]``); NaN where it has none.
+
+    Rate tables are integrated on the arcs themselves; link budgets on samples of them (taken here
+    when ``x`` holds only the arcs).
+    """
     volume = np.full(len(models), np.nan)
-    for model in {id(m): m for m in models if m is not None}.values():
-        windows = np.array([w for w, m in enumerate(models) if m is model], dtype=int)
-        integrate = _table_volumes if isinstance(model, RateTable) else _budget_volumes
-        volume[windows] = integrate(model, x, windows)
+    samples = x if isinstance(x, IntervalSamples) else None
+    codes, distinct = pd.factorize(np.fromiter(map(id, models), np.int64, len(models)))
+    for code in range(len(distinct)):
+        windows = np.flatnonzero(codes == code)
+        model = models[windows[0]]
+        if model is None:
+            continue
+        if isinstance(model, RateTable):
+            volume[windows] = _table_volumes(model, x, windows)
+        else:
+            samples = x.sampled() if samples is None else samples
+            volume[windows] = _budget_volumes(model, samples, windows)
     return volume
 
 
@@ -221,8 +243,8 @@ def with_volumes(frame: pd.DataFrame, states: GridStates, satellite_ids: np.ndar
     volume = np.full(len(frame), np.nan)
     if has.any():
         aos, los = frame["aos_s"].to_numpy(float)[has], frame["los_s"].to_numpy(float)[has]
-        samples = interval_samples(states, frames, k[has], s[has], aos, los)
-        volume[has] = contact_volumes_bit(samples, [m for m, h in zip(models, has) if h])
+        arcs = interval_arcs(states, frames, k[has], s[has], aos, los)
+        volume[has] = contact_volumes_bit(arcs, [m for m, h in zip(models, has) if h])
     out = frame.copy()
     duration = out["duration_s"].to_numpy(float)
     out["volume_bit"] = volume
