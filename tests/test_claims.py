@@ -194,4 +194,9 @@ def test_cap_figure_draws_one_curve_per_baseline_definition_and_cost_model(small
     assert "proven optimal" in ax_data.get_title()
     with pytest.raises(GstkError, match="lacks column"):
         claims_cap_figure(summary.drop(columns=["cost_model"]))
+    other_rule = pd.concat([summary, summary.assign(rule="all", data_ratio_median=99.0)], ignore_index=True)
+    again = claims_cap_figure(other_rule)  # only today's rule is drawn: one point per cap, none at 99x
+    drawn = [line for line in again.axes[0].get_lines() if line.get_marker() in ("o", "s")]
+    assert len(drawn) == len(curves) and max(max(line.get_ydata()) for line in drawn) < 100 * 98
     matplotlib.pyplot.close(fig)
+    matplotlib.pyplot.close(again)

@@ -302,21 +302,26 @@ PAPER_MAX_DATA = {1: {"one_provider": (300.0, 1.25), "two_provider": (200.0, Non
 
 
 def claims_cap_figure(summary: pd.DataFrame, *, baseline: str = "one_provider", max_providers: str = "none",
-                      proven: Mapping[int, float] | None = None, caption: str | None = None):
+                      rule: str = "exclude-megaconstellations", proven: Mapping[int, float] | None = None,
+                      caption: str | None = None):
     """Draw the max-data gain and cost ratio against B_month (log axis), one curve per baseline
     definition and cost model, one row per constellation size.
 
     ``summary`` is :func:`gstk.study.claims.claim_summary`; ``baseline`` "one_provider" or
     "two_provider" (the fixed one-provider curve joins the first); the non-binding cap sits at
-    its value, 1e9 USD/month.  ``proven`` maps a size to the share of its solves proven optimal,
-    printed in the row's title.  The paper's numbers are dotted lines.
+    its value, 1e9 USD/month.  Only the variants with ``max_providers`` and the sampling ``rule``
+    are drawn (the cap is the one axis that varies along a curve).  ``proven`` maps a size to the
+    share of its solves proven optimal, printed in the row's title.  The paper's numbers are
+    dotted lines.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import FormatStrFormatter
+    from matplotlib.ticker import FormatStrFormatter, FuncFormatter
 
     _require(summary, ("problem", "n_satellites", "baseline", "statistic", "cost_model", "max_providers",
                        "b_month_usd_per_satellite", "data_ratio_median", "cost_ratio_median"), "claim summary")
     rows = summary[(summary["problem"] == "max_data") & (summary["max_providers"].astype(str) == str(max_providers))]
+    if "rule" in rows:
+        rows = rows[rows["rule"].astype(str) == rule]
     sizes = sorted(int(n) for n in rows["n_satellites"].unique())
     if not sizes:
         raise GstkError("claim summary has no max-data rows to draw")
@@ -357,8 +362,14 @@ def claims_cap_figure(summary: pd.DataFrame, *, baseline: str = "one_provider", 
         ax_data.set_ylabel("optimized data / baseline data - 1 (%)")
         ax_cost.set_yscale("log")
         ax_cost.yaxis.set_major_formatter(FormatStrFormatter("%g"))
-        ax_cost.yaxis.set_minor_formatter(FormatStrFormatter("%g"))
+        low, high = ax_cost.get_ylim()
+        few_decades = high / low < 30  # label 2x and 5x too; over more decades their labels would collide
+        ax_cost.yaxis.set_minor_formatter(
+            FuncFormatter(lambda y, _: f"{y:g}" if few_decades and round(y / 10 ** np.floor(np.log10(y)), 6)
+                          in (2.0, 5.0) else ""))
         ax_cost.set_ylabel("optimized cost / baseline cost (log)")
-    axes[0][1].legend(fontsize=6, frameon=False, loc="upper left")
+    handles, labels = axes[0][1].get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    fig.legend(list(unique.values()), list(unique), loc="outside upper center", ncol=3, fontsize=7, frameon=False)
     _caption(fig, caption)
     return fig
