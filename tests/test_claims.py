@@ -80,6 +80,18 @@ def test_satisfies_nearly_more_and_less():
     assert verdicts.satisfies(more, 1.01, 9.0) and not verdicts.satisfies(more, 1.005, 0.5)
 
 
+def test_a_claim_missed_only_where_solves_are_unproven_is_not_called_impossible():
+    c = claim()
+    rows = pd.DataFrame({"problem": "max_data", "n_satellites": 1, "baseline": "one_provider", "statistic": "best",
+                         "cost_model": "gstk", "max_providers": "none", "rule": "r", "cap_factor": [1.0, 0.25],
+                         "d_min_factor": np.nan, "b_month_usd_per_satellite": [15e3, 3750.0], "n_trials": 3,
+                         "data_ratio_median": [1.1, 1.2], "cost_ratio_median": [1.3, 1.4],
+                         "optimized_optimal_share": [1.0, 1.0]})
+    assert verdicts.claim_verdict(c, rows, "r")["verdict"] == "not reproduced under any setting swept"
+    unproven = verdicts.claim_verdict(c, rows.assign(optimized_optimal_share=[1.0, 1 / 3]), "r")["verdict"]
+    assert unproven.startswith("not reproduced at any proven setting; 1 of the 2 settings swept")
+
+
 @given(gain=st.floats(0.0, 10.0), cost=st.floats(0.5, 3.0))
 def test_distance_is_zero_only_at_the_papers_numbers(gain, cost):
     c = claim()
