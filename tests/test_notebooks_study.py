@@ -92,6 +92,7 @@ TINY = {
                          "test_days": 2.0, "horizon_days": 6.0, "time_limit_s": 20.0},
     "figures": {"n_satellites": 1, "sim_days": 1.0, "time_limit_s": 20.0},
     "pareto": {"n_satellites": 1, "cap_factors": [0.5, 1.0, 2.0], "sim_days": 1.0, "time_limit_s": 20.0},
+    "constellation_scale": {"count": 2, "days": 0.5, "time_limit_s": 60.0},
 }
 
 
@@ -174,6 +175,15 @@ def test_pareto_front_values_are_sane(tiny_run):
     assert (np.diff(data) >= -SOLVER_GAP * data.max()).all()
     baselines = pd.read_csv(out / "results" / "pareto_baselines.csv")
     assert len(baselines) == 6 + 15
+
+
+@pytest.mark.notebooks
+def test_constellation_scale_values_are_sane(tiny_run):
+    out, _ = tiny_run
+    row = pd.read_csv(out / "results" / "constellation_scale.csv").iloc[0]
+    assert row["fleet"] == "ICEYE*" and row["satellites"] == 2 and row["contacts"] > 0
+    assert row["status"] in ("OPTIMAL", "FEASIBLE") and 0 <= row["gap"] <= (0.01 if row["status"] == "OPTIMAL" else 1e9)
+    assert row["mission_data_tb"] <= row["bound_tb"] * (1 + 1e-9) and 1 <= row["stations"]
 
 
 # --------------------------------------------------------------------------- paper claims (its own quick run)

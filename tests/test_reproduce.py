@@ -19,7 +19,7 @@ def test_manifest_names_are_unique_and_study_notebooks_exist():
     names = [e.name for e in rp.MANIFEST]
     assert len(names) == len(set(names))
     assert {e.name for e in STUDY} == {"surrogate_window", "objective_comparison", "figures", "pareto",
-                                       "paper_claims"}
+                                       "paper_claims", "constellation_scale"}
     source = rp.notebooks_dir()
     for entry in rp.MANIFEST:
         assert (source / f"{entry.name}.ipynb").exists(), entry.name

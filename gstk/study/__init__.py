@@ -90,6 +90,7 @@ from gstk.study.runner import (
     sorted_results,
     write_table,
 )
+from gstk.study.scale import SCALE_SEED, SCALE_START, FleetNetwork, fleet_network, fleet_satellites, scale_problem
 from gstk.study.settings import (
     CONTACT_FIELDS,
     FAST_SEPARATION,
@@ -185,5 +186,6 @@ __all__ = [
     "ClaimVariant", "claim_variants", "fixed_problem", "fixed_networks", "claim_rows", "claim_path", "paper_claims",
     "claim_ratios", "mean_of_ratios", "claim_summary", "proven_share", "proven_shares", "PaperClaim",
     "PAPER_CLAIMS", "SOLVE_TIME_CLAIMS", "SURROGATE_QUOTE", "satisfies", "claim_verdict", "claims_table",
-    "solve_time_verdict", "window_verdict",
+    "solve_time_verdict", "window_verdict", "SCALE_START", "SCALE_SEED", "fleet_satellites", "scale_problem",
+    "FleetNetwork", "fleet_network",
 ]

@@ -112,6 +112,13 @@ MANIFEST: tuple[NotebookRun, ...] = (
         figures=("pareto_front",),
         tables=("pareto_front", "pareto_baselines"),
     ),
+    NotebookRun(
+        "constellation_scale",
+        quick={"fleet": "ICEYE*", "count": 3, "days": 1.0, "time_limit_s": 60.0},
+        full={"fleet": "ICEYE*", "count": None, "days": 7.0, "time_limit_s": 600.0},
+        figures=("constellation_scale_network",),
+        tables=("constellation_scale",),
+    ),
     NotebookRun("orbital_mechanics_primer", study=False),
     NotebookRun("explorer", study=False),
 )

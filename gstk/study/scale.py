@@ -1,0 +1,124 @@
+"""Constellation scale: a real fleet's max-data network over every station, with its certified gap.
+
+The instance of ``benchmarks/bench_scale.py`` (and of the ``constellation_scale`` notebook):
+satellites by name pattern from the Celestrak snapshot (``"ICEYE*"``, ``"FLOCK*"``), every
+station of the bundled catalog (every status), one Table 1 price draw (``draw_prices``,
+seed 2025), and max data (3) with at most 3 providers (14), a non-binding monthly cap (10,
+1e9 USD), d_min 180 s (15), station and satellite exclusion (11), (12), solved to a 1 % gap.
+
+Examples
+--------
+>>> result = fleet_network("ICEYE*", count=2, days=0.5, time_limit_s=60)  # doctest: +SKIP
+>>> result.summary()[["satellites", "status", "gap"]]                      # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gstk.catalog.prices import draw_prices
+from gstk.catalog.stations import load_stations
+from gstk.contacts.windows import compute_contacts
+from gstk.errors import GstkError
+from gstk.orbits.satellites import Satellites, load_satellites
+from gstk.problem import specs
+from gstk.problem.definition import Problem
+from gstk.solution.result import Solution
+from gstk.solve.api import optimize
+from gstk.study.trials import resolve_tle_path
+from gstk.units import BITS_PER_TB
+from gstk.verification.report import verify
+
+__all__ = ["SCALE_START", "SCALE_SEED", "fleet_satellites", "scale_problem", "FleetNetwork", "fleet_network"]
+
+#: The scale instance's window starts here (the snapshot's epochs are 2025-03-10/11).
+SCALE_START = pd.Timestamp("2025-03-11T00:00:00Z")
+#: Seed of the fleet samples and of the price draw.
+SCALE_SEED = 2025
+
+
+def fleet_satellites(pattern: str, *, count: int | None = None, tle_path: str | os.PathLike | None = None,
+                     seed: int = SCALE_SEED) -> Satellites:
+    """Return the snapshot's satellites whose name matches ``pattern``; ``count`` of them, seeded, if given.
+
+    The sample keeps catalog order, so nested counts of one seed are not nested samples.
+    """
+    fleet = load_satellites(resolve_tle_path(tle_path)).select(name=pattern)
+    if len(fleet) == 0:
+        raise GstkError(f"no satellite of the snapshot matches {pattern!r}")
+    if count is None:
+        return fleet
+    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or not 1 <= count <= len(fleet):
+        raise GstkError(f"count must be an integer from 1 to {len(fleet)} (the {pattern!r} fleet), got {count!r}")
+    return fleet[np.sort(np.random.default_rng(seed).permutation(len(fleet))[:int(count)])]
+
+
+def scale_problem(stations: pd.DataFrame, satellite_ids: Any, *, seed: int = SCALE_SEED, max_providers: int = 3,
+                  d_min_s: float = 180.0, monthly_cap_usd: float = 1e9) -> Problem:
+    """Return max data (3) under (14) at most ``max_providers``, (10) ``monthly_cap_usd``, (15), (11), (12)."""
+    priced, providers, satellites = draw_prices(stations, satellite_ids, seed=seed)
+    constraints = [specs.StationStatus(statuses=specs.STATUSES), specs.MinContactDuration(d_min_s),
+                   specs.MaxProviders(max_providers), specs.MaxMonthlyCost(usd=monthly_cap_usd),
+                   specs.StationContactExclusion(), specs.SatelliteContactExclusion()]
+    return Problem(specs.MaxMissionData(), constraints, priced, providers, satellites)
+
+
+@dataclass(frozen=True)
+class FleetNetwork:
+    """One fleet's network: its inputs, the solution (verified) and the seconds each step took."""
+
+    pattern: str
+    satellites: Satellites
+    stations: pd.DataFrame
+    contacts: pd.DataFrame
+    problem: Problem
+    solution: Solution
+    contact_s: float
+    solve_s: float
+
+    def label(self) -> str:
+        """Return a one-line title: fleet, window, status with the certified gap, stations and providers."""
+        s, days = self.solution, (self.contacts.attrs["end"] - self.contacts.attrs["start"]) / pd.Timedelta(days=1)
+        gap = "no bound" if s.gap is None or not np.isfinite(s.gap) else f"within {100 * s.gap:.2f} % of its bound"
+        return (f"{len(self.satellites)} {self.pattern} satellites, {days:g} days: {s.status.value} {gap}; "
+                f"{len(s.selected_stations)} stations of {', '.join(s.selected_providers) or 'no provider'}")
+
+    def summary(self) -> pd.DataFrame:
+        """Return one row: fleet, sizes, status, mission data and its bound (TB), gap, stations, providers, times."""
+        s = self.solution
+        return pd.DataFrame([{
+            "fleet": self.pattern, "satellites": len(self.satellites), "contacts": len(self.contacts),
+            "status": s.status.value,
+            "mission_data_tb": np.nan if s.objective is None else s.objective / BITS_PER_TB,
+            "bound_tb": np.nan if s.bound is None else s.bound / BITS_PER_TB, "gap": s.gap,
+            "stations": len(s.selected_stations), "providers": ", ".join(s.selected_providers),
+            "contact_s": self.contact_s, "solve_s": self.solve_s}])
+
+
+def fleet_network(pattern: str, *, days: float = 7.0, count: int | None = None,
+                  tle_path: str | os.PathLike | None = None, seed: int = SCALE_SEED, time_limit_s: float = 600.0,
+                  rel_gap: float = 0.01, method: str = "exact") -> FleetNetwork:
+    """Return the max-data network of fleet ``pattern`` on :func:`scale_problem`, verified by :func:`gstk.verify`.
+
+    A solve stopped by ``time_limit_s`` comes back labelled (FEASIBLE with its gap), not as an error.
+    """
+    satellites = fleet_satellites(pattern, count=count, tle_path=tle_path, seed=seed)
+    stations = load_stations(status=None)
+    wall = time.perf_counter()
+    contacts = compute_contacts(satellites, stations, SCALE_START, SCALE_START + pd.Timedelta(days=days),
+                                progress=False)
+    contact_s, wall = time.perf_counter() - wall, time.perf_counter()
+    problem = scale_problem(stations, satellites.satellite_id, seed=seed)
+    solution = optimize(contacts, problem, method=method, time_limit_s=time_limit_s, rel_gap=rel_gap,
+                        diagnose=False)
+    solve_s = time.perf_counter() - wall
+    if solution.status.has_solution:
+        violations = verify(solution, contacts, problem)
+        if violations:
+            raise GstkError(f"the {pattern!r} network fails independent verification: {violations[0]}")
+    return FleetNetwork(pattern, satellites, stations, contacts, problem, solution, contact_s, solve_s)
