@@ -47,38 +47,32 @@ def fleet(name: str):
     from gstk.datasets import shared_tle_path
     from gstk.orbits.sampling import sample_satellites
     from gstk.orbits.satellites import load_satellites
+    from gstk.study.scale import fleet_satellites
 
     catalog = load_satellites(shared_tle_path())
     if name.startswith("random-"):
         sample = sample_satellites(catalog, 20, seed=SEED)
         return sample[np.random.default_rng(SEED).permutation(len(sample))[:int(name.split("-")[1])]]
     if name == "iceye":
-        return catalog.select(name="ICEYE*")
+        return fleet_satellites("ICEYE*")
     if name == "flock-96":
-        flock = catalog.select(name="FLOCK*")
-        return flock[np.sort(np.random.default_rng(SEED).permutation(len(flock))[:96])]
+        return fleet_satellites("FLOCK*", count=96, seed=SEED)
     raise SystemExit(f"unknown fleet {name!r}; expected one of {FLEETS}")
 
 
 def one_run(fleet_name: str, method: str, time_limit_s: float) -> dict:
     """Run one (fleet, method) in this process and return its row (called in a fresh process)."""
-    from gstk.catalog.prices import draw_prices
     from gstk.catalog.stations import load_stations
     from gstk.contacts.windows import compute_contacts
-    from gstk.problem import specs
-    from gstk.problem.definition import Problem
     from gstk.solve.api import optimize
+    from gstk.study.scale import scale_problem
 
     sats = fleet(fleet_name)
     stations = load_stations(status=None)
     t0 = time.perf_counter()
     contacts = compute_contacts(sats, stations, START, START + pd.Timedelta(days=DAYS), progress=False)
     contact_s = time.perf_counter() - t0
-    priced, providers, satellites = draw_prices(stations, sats.satellite_id, seed=SEED)
-    problem = Problem(specs.MaxMissionData(), [
-        specs.StationStatus(statuses=specs.STATUSES), specs.MinContactDuration(D_MIN_S), specs.MaxProviders(3),
-        specs.MaxMonthlyCost(usd=1e9), specs.StationContactExclusion(), specs.SatelliteContactExclusion(),
-    ], priced, providers, satellites)
+    problem = scale_problem(stations, sats.satellite_id, seed=SEED, d_min_s=D_MIN_S)
     t0 = time.perf_counter()
     sol = optimize(contacts, problem, method=method, time_limit_s=time_limit_s, rel_gap=0.01, diagnose=False)
     wall = time.perf_counter() - t0
