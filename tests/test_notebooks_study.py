@@ -52,7 +52,8 @@ def test_study_notebook_is_thin_and_committed_without_outputs(path):
     cells = _code_cells(path)
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in cells)
     params = "\n".join(c.source for c in cells if "parameters" in c.metadata.get("tags", []))
-    for name in ("seed", "tle_path", "rule", "time_limit_s", "figures_dir", "results_dir"):
+    sampled = "fleet =" not in params  # a fleet chosen by name has no sampling rule
+    for name in ("seed", "tle_path", "time_limit_s", "figures_dir", "results_dir") + (("rule",) if sampled else ()):
         assert f"{name} =" in params, f"{path.name}: parameter {name} missing"
     body = "\n".join(c.source for c in cells)
     assert "save_figure(" in body and ("study." in body)
