@@ -38,7 +38,11 @@ import time
 import numpy as np
 import pandas as pd
 
-START, DAYS, D_MIN_S, SEED = pd.Timestamp("2025-03-11T00:00:00Z"), 7, 180.0, 2025
+from gstk.study.scale import SCALE_SEED as SEED
+from gstk.study.scale import SCALE_START as START
+from gstk.study.scale import fleet_satellites, scale_problem
+
+DAYS, D_MIN_S = 7, 180.0
 FLEETS = ("random-1", "random-5", "random-10", "random-20", "iceye", "flock-96")
 
 
@@ -47,7 +51,6 @@ def fleet(name: str):
     from gstk.datasets import shared_tle_path
     from gstk.orbits.sampling import sample_satellites
     from gstk.orbits.satellites import load_satellites
-    from gstk.study.scale import fleet_satellites
 
     catalog = load_satellites(shared_tle_path())
     if name.startswith("random-"):
@@ -65,7 +68,6 @@ def one_run(fleet_name: str, method: str, time_limit_s: float) -> dict:
     from gstk.catalog.stations import load_stations
     from gstk.contacts.windows import compute_contacts
     from gstk.solve.api import optimize
-    from gstk.study.scale import scale_problem
 
     sats = fleet(fleet_name)
     stations = load_stations(status=None)

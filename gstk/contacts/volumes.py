@@ -81,10 +81,6 @@ def _table_volumes(table: RateTable, x: IntervalArcs | IntervalSamples, windows:
     return _per_window(x.window[rows], per_interval, windows)
 
 
-def _sin_elevation(arcs: HermiteArcs, tau: np.ndarray) -> np.ndarray:
-    return polyval(arcs.n, tau)[0] / np.sqrt(polyval(arcs.e, tau)[0])
-
-
 def _monotone_pieces(arcs: HermiteArcs, checks: int = SLOPE_CHECKS):
     """Return pieces of the arcs on which sin(el) is monotone: (arc, lo, hi, sin el at lo, sin el at hi).
 
@@ -100,15 +96,15 @@ def _monotone_pieces(arcs: HermiteArcs, checks: int = SLOPE_CHECKS):
     rises = dn * e - 0.5 * n * de > 0
     turn_i, turn_c = np.nonzero((rises[:-1] != rises[1:]).T)  # arc i turns in its bracket c (sorted by i, c)
     peaks = arcs.take(turn_i)
-    turn = _newton_in_brackets(lambda idx, t: _slope_and_rate(peaks.take(idx), t),
-                               lambda t: _slope_and_rate(peaks, t), grid[turn_c, 0], grid[turn_c + 1, 0],
-                               grid[turn_c, 0] + 0.5 / checks, ~rises[turn_c, turn_i])
+    turn = _newton_in_brackets(lambda idx, t: _slope_and_rate(peaks.take(idx), t), grid[turn_c, 0],
+                               grid[turn_c + 1, 0], grid[turn_c, 0] + 0.5 / checks, ~rises[turn_c, turn_i])
     per_arc = np.bincount(turn_i, minlength=m)
-    first = np.arange(m) + np.cumsum(per_arc) - per_arc  # each arc's first piece
-    cut = first[turn_i] + 1 + np.arange(len(turn_i)) - (np.cumsum(per_arc) - per_arc)[turn_i]
+    turns_before = np.cumsum(per_arc) - per_arc
+    first = np.arange(m) + turns_before  # each arc's first piece
+    cut = first[turn_i] + 1 + np.arange(len(turn_i)) - turns_before[turn_i]
     lo, f_lo = np.zeros(m + len(turn_i)), np.empty(m + len(turn_i))
     f_lo[first] = n[0] / np.sqrt(e[0])
-    lo[cut], f_lo[cut] = turn, _sin_elevation(peaks, turn)
+    lo[cut], f_lo[cut] = turn, peaks.sin_elevation(turn)[0]
     last = np.append(first[1:], len(lo)) - 1
     hi, f_hi = np.append(lo[1:], 1.0), np.append(f_lo[1:], 0.0)
     hi[last], f_hi[last] = 1.0, n[-1] / np.sqrt(e[-1])
@@ -116,7 +112,10 @@ def _monotone_pieces(arcs: HermiteArcs, checks: int = SLOPE_CHECKS):
 
 
 def _slope_and_rate(arcs: HermiteArcs, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return H = N' E - N E' / 2 (the sign of d sin(el) / dtau) and dH / dtau = N'' E + N' E' / 2 - N E'' / 2."""
+    """Return H = N' E - N E' / 2 (the sign of d sin(el) / dtau) and dH / dtau = N'' E + N' E' / 2 - N E'' / 2.
+
+    Cheaper than :meth:`~gstk.contacts.arcs.HermiteArcs.sin_elevation`'s derivatives (no square root).
+    """
     n, dn, ddn = polyval(arcs.n, tau, second=True)
     e, de, dde = polyval(arcs.e, tau, second=True)
     return dn * e - 0.5 * n * de, ddn * e + 0.5 * dn * de - 0.5 * n * dde
@@ -126,20 +125,21 @@ def _edge_times(arcs: HermiteArcs, sin_edge: np.ndarray, lo: np.ndarray, hi: np.
                 f_hi: np.ndarray, rising: np.ndarray) -> np.ndarray:
     """Return where sin(el) meets ``sin_edge`` on monotone pieces [lo, hi] of the arcs (from the chord's root)."""
     guess = lo + (sin_edge - f_lo) / (f_hi - f_lo) * (hi - lo)
-    return _newton_in_brackets(lambda idx, t: arcs.take(idx).mask_margin(t, sin_edge[idx]),
-                               lambda t: arcs.mask_margin(t, sin_edge), lo, hi, guess, rising)
+    return _newton_in_brackets(lambda idx, t: arcs.take(idx).mask_margin(t, sin_edge[idx]), lo, hi, guess, rising)
 
 
-def _newton_in_brackets(fun, fun_all, lo: np.ndarray, hi: np.ndarray, guess: np.ndarray, rising: np.ndarray,
+def _newton_in_brackets(fun, lo: np.ndarray, hi: np.ndarray, guess: np.ndarray, rising: np.ndarray,
                         steps: int = 3) -> np.ndarray:
-    """Return the root of each function in its bracket [lo, hi] (value and slope: ``fun_all(x)``, ``fun(idx, x)``).
+    """Return the root of each function in its bracket [lo, hi]; ``fun(idx, x)`` gives value and slope.
 
-    ``steps`` Newton steps on every function at once, kept inside the brackets; the few that have
-    not converged by then are finished by the search's :func:`~gstk.contacts.arcs.bracketed_newton`.
+    ``steps`` Newton steps on every function at once (``idx`` a full slice), kept inside the
+    brackets; the few that have not converged by then are finished by the search's
+    :func:`~gstk.contacts.arcs.bracketed_newton`.
     """
     x = np.clip(guess, lo, hi)
+    every = slice(None)
     for _ in range(steps):
-        value, slope = fun_all(x)
+        value, slope = fun(every, x)
         with np.errstate(divide="ignore", invalid="ignore"):
             step = np.where(slope != 0, value / slope, 0.0)
         x = np.clip(x - step, lo, hi)

@@ -30,9 +30,9 @@ from gstk.problem import specs
 from gstk.problem.definition import Problem
 from gstk.solution.result import Solution
 from gstk.solve.api import optimize
+from gstk.study.baselines import verified
 from gstk.study.trials import resolve_tle_path
 from gstk.units import BITS_PER_TB
-from gstk.verification.report import verify
 
 __all__ = ["SCALE_START", "SCALE_SEED", "fleet_satellites", "scale_problem", "FleetNetwork", "fleet_network"]
 
@@ -103,7 +103,8 @@ class FleetNetwork:
 def fleet_network(pattern: str, *, days: float = 7.0, count: int | None = None,
                   tle_path: str | os.PathLike | None = None, seed: int = SCALE_SEED, time_limit_s: float = 600.0,
                   rel_gap: float = 0.01, method: str = "exact") -> FleetNetwork:
-    """Return the max-data network of fleet ``pattern`` on :func:`scale_problem`, verified by :func:`gstk.verify`.
+    """Return the max-data network of fleet ``pattern`` on :func:`scale_problem`, verified by :func:`gstk.verify`
+    (:func:`gstk.study.baselines.verified`: a violation raises).
 
     A solve stopped by ``time_limit_s`` comes back labelled (FEASIBLE with its gap), not as an error.
     """
@@ -114,11 +115,7 @@ def fleet_network(pattern: str, *, days: float = 7.0, count: int | None = None,
                                 progress=False)
     contact_s, wall = time.perf_counter() - wall, time.perf_counter()
     problem = scale_problem(stations, satellites.satellite_id, seed=seed)
-    solution = optimize(contacts, problem, method=method, time_limit_s=time_limit_s, rel_gap=rel_gap,
-                        diagnose=False)
+    solution = verified(optimize(contacts, problem, method=method, time_limit_s=time_limit_s, rel_gap=rel_gap,
+                                 diagnose=False), contacts, problem)
     solve_s = time.perf_counter() - wall
-    if solution.status.has_solution:
-        violations = verify(solution, contacts, problem)
-        if violations:
-            raise GstkError(f"the {pattern!r} network fails independent verification: {violations[0]}")
     return FleetNetwork(pattern, satellites, stations, contacts, problem, solution, contact_s, solve_s)

@@ -207,8 +207,8 @@ def _verdict(claim: PaperClaim, rows: pd.DataFrame, ok: np.ndarray, own: list[in
     if own and ok[own[0]]:
         return "reproduced with gstk's settings" + caveat
     if not ok.any():
-        shares = rows["optimized_optimal_share"].astype(float) if "optimized_optimal_share" in rows else None
-        unproven = 0 if shares is None else int((shares < 1).sum())
+        unproven = int((rows["optimized_optimal_share"].astype(float) < 1).sum()) \
+            if "optimized_optimal_share" in rows else 0
         if unproven:  # a better optimized network there could still meet the claim
             return (f"not reproduced at any proven setting; {unproven} of the {len(rows)} settings swept rest on "
                     "optimized solves stopped by the time limit" + caveat)
