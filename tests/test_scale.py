@@ -36,7 +36,34 @@ def test_a_small_fleet_network_is_verified_and_labelled_with_its_gap():
             specs.SatelliteContactExclusion} <= kinds
     row = result.summary().iloc[0]
     assert row["satellites"] == 2 and row["contacts"] == len(result.contacts) > 0
-    assert row["status"] == "OPTIMAL" and row["gap"] <= 0.01 and row["mission_data_tb"] <= row["bound_tb"] * (1 + 1e-9)
+    assert row["status"] == "OPTIMAL" and row["gap"] <= 0.01 and row["objective"] <= row["bound"] * (1 + 1e-9)
+    assert row["mission_data_tb"] == pytest.approx(row["objective"]) and row["problem"] == "MaxMissionData"
     assert len(result.solution.selected_providers) <= 3
     label = result.label()
     assert label.startswith("2 ICEYE* satellites, 0.25 days: OPTIMAL within") and "% of its bound" in label
+
+
+@pytest.mark.parametrize("kind, objective, last", [
+    ("max_data", specs.MaxMissionData, specs.MaxMonthlyCost), ("max_data_capped", specs.MaxMissionData,
+                                                              specs.MaxMonthlyCost),
+    ("min_cost", specs.MinMissionCost, specs.MinSatelliteDownlink), ("min_max_gap", specs.MinMaxGap, None),
+])
+def test_scale_problem_classes(kind, objective, last):
+    from gstk.catalog.stations import load_stations
+
+    problem = scale.scale_problem(load_stations(status=None), ["A", "B"], kind=kind)
+    assert isinstance(problem.objective, objective)
+    assert any(isinstance(c, specs.MaxProviders) and c.count == 3 for c in problem.constraints)
+    caps = [c.usd for c in problem.constraints if isinstance(c, specs.MaxMonthlyCost)]
+    assert caps == {"max_data": [1e9], "max_data_capped": [30_000.0]}.get(kind, [])
+    if last is not None:
+        assert isinstance(problem.constraints[-1], last)
+    with pytest.raises(GstkError, match="unknown scale problem 'max-data'; expected one of"):
+        scale.scale_problem(load_stations(status=None), ["A"], kind="max-data")
+
+
+def test_a_small_capped_fleet_network_is_verified():
+    result = scale.fleet_network("ICEYE*", count=2, days=0.25, time_limit_s=60, kind="max_data_capped")
+    row = result.summary().iloc[0]
+    assert row["problem"] == "MaxMissionData" and row["status"] in ("OPTIMAL", "FEASIBLE")
+    assert row["objective"] <= row["bound"] * (1 + 1e-9)

@@ -34,7 +34,7 @@ from gstk.study.baselines import verified
 from gstk.study.trials import resolve_tle_path
 from gstk.units import BITS_PER_TB
 
-__all__ = ["SCALE_START", "SCALE_SEED", "fleet_satellites", "scale_problem", "FleetNetwork", "fleet_network"]
+__all__ = ["SCALE_START", "SCALE_SEED", "SCALE_PROBLEMS", "fleet_satellites", "scale_problem", "FleetNetwork", "fleet_network"]
 
 #: The scale instance's window starts here (the snapshot's epochs are 2025-03-10/11).
 SCALE_START = pd.Timestamp("2025-03-11T00:00:00Z")
@@ -58,14 +58,42 @@ def fleet_satellites(pattern: str, *, count: int | None = None, tle_path: str | 
     return fleet[np.sort(np.random.default_rng(seed).permutation(len(fleet))[:int(count)])]
 
 
+#: The problem classes of the scale instance (:func:`scale_problem`).
+SCALE_PROBLEMS = ("max_data", "max_data_capped", "min_cost", "min_max_gap")
+#: B_month per satellite of ``max_data_capped`` (the study's value, formulation §8).
+CAPPED_USD_PER_SATELLITE = 15_000.0
+#: Daily downlink floor per satellite of ``min_cost`` (the study's D_min: 250 GB in every 24 h).
+FLOOR_BIT_PER_DAY = 250 * 8e9
+
+
 def scale_problem(stations: pd.DataFrame, satellite_ids: Any, *, seed: int = SCALE_SEED, max_providers: int = 3,
-                  d_min_s: float = 180.0, monthly_cap_usd: float = 1e9) -> Problem:
-    """Return max data (3) under (14) at most ``max_providers``, (10) ``monthly_cap_usd``, (15), (11), (12)."""
+                  d_min_s: float = 180.0, monthly_cap_usd: float = 1e9, kind: str = "max_data") -> Problem:
+    """Return problem ``kind`` of :data:`SCALE_PROBLEMS` on the fleet, always under (14) at most
+    ``max_providers``, (15) ``d_min_s`` and the exclusions (11), (12).
+
+    * ``max_data``: (3) under (10) ``monthly_cap_usd`` (default 1e9 USD: it cannot bind);
+    * ``max_data_capped``: (3) under (10) at :data:`CAPPED_USD_PER_SATELLITE` per satellite (it binds);
+    * ``min_cost``: (2) under (9), :data:`FLOOR_BIT_PER_DAY` per satellite in each of the window's days;
+    * ``min_max_gap``: (4), boundary gaps included.
+    """
+    if kind not in SCALE_PROBLEMS:
+        raise GstkError(f"unknown scale problem {kind!r}; expected one of {SCALE_PROBLEMS}")
     priced, providers, satellites = draw_prices(stations, satellite_ids, seed=seed)
     constraints = [specs.StationStatus(statuses=specs.STATUSES), specs.MinContactDuration(d_min_s),
-                   specs.MaxProviders(max_providers), specs.MaxMonthlyCost(usd=monthly_cap_usd),
-                   specs.StationContactExclusion(), specs.SatelliteContactExclusion()]
-    return Problem(specs.MaxMissionData(), constraints, priced, providers, satellites)
+                   specs.MaxProviders(max_providers), specs.StationContactExclusion(),
+                   specs.SatelliteContactExclusion()]
+    objective: specs.Spec = specs.MaxMissionData()
+    if kind == "max_data":
+        constraints.append(specs.MaxMonthlyCost(usd=monthly_cap_usd))
+    elif kind == "max_data_capped":
+        constraints.append(specs.MaxMonthlyCost(usd=CAPPED_USD_PER_SATELLITE * len(satellites)))
+    elif kind == "min_cost":
+        objective = specs.MinMissionCost()
+        constraints.append(specs.MinSatelliteDownlink(volume_bit=FLOOR_BIT_PER_DAY, window_s=86_400.0,
+                                                      step_s=86_400.0))
+    else:
+        objective = specs.MinMaxGap()
+    return Problem(objective, constraints, priced, providers, satellites)
 
 
 @dataclass(frozen=True)
@@ -89,22 +117,25 @@ class FleetNetwork:
                 f"{len(s.selected_stations)} stations of {', '.join(s.selected_providers) or 'no provider'}")
 
     def summary(self) -> pd.DataFrame:
-        """Return one row: fleet, sizes, status, mission data and its bound (TB), gap, stations, providers, times."""
+        """Return one row: fleet, sizes, status, objective and bound (TB of data, USD or s of gap), gap,
+        mission data (TB), stations, providers, times."""
         s = self.solution
+        unit = BITS_PER_TB if isinstance(self.problem.objective, specs.MaxMissionData) else 1.0
         return pd.DataFrame([{
-            "fleet": self.pattern, "satellites": len(self.satellites), "contacts": len(self.contacts),
-            "status": s.status.value,
-            "mission_data_tb": np.nan if s.objective is None else s.objective / BITS_PER_TB,
-            "bound_tb": np.nan if s.bound is None else s.bound / BITS_PER_TB, "gap": s.gap,
+            "fleet": self.pattern, "problem": type(self.problem.objective).__name__,
+            "satellites": len(self.satellites), "contacts": len(self.contacts), "status": s.status.value,
+            "objective": np.nan if s.objective is None else s.objective / unit,
+            "bound": np.nan if s.bound is None else s.bound / unit, "gap": s.gap,
+            "mission_data_tb": sum(s.data_by_satellite.values()) / BITS_PER_TB if s.status.has_solution else np.nan,
             "stations": len(s.selected_stations), "providers": ", ".join(s.selected_providers),
             "contact_s": self.contact_s, "solve_s": self.solve_s}])
 
 
 def fleet_network(pattern: str, *, days: float = 7.0, count: int | None = None,
                   tle_path: str | os.PathLike | None = None, seed: int = SCALE_SEED, time_limit_s: float = 600.0,
-                  rel_gap: float = 0.01, method: str = "exact") -> FleetNetwork:
-    """Return the max-data network of fleet ``pattern`` on :func:`scale_problem`, verified by :func:`gstk.verify`
-    (:func:`gstk.study.baselines.verified`: a violation raises).
+                  rel_gap: float = 0.01, method: str = "exact", kind: str = "max_data") -> FleetNetwork:
+    """Return the network of fleet ``pattern`` for problem ``kind`` of :func:`scale_problem` (default: max
+    data), verified by :func:`gstk.verify` (:func:`gstk.study.baselines.verified`: a violation raises).
 
     A solve stopped by ``time_limit_s`` comes back labelled (FEASIBLE with its gap), not as an error.
     """
@@ -114,7 +145,7 @@ def fleet_network(pattern: str, *, days: float = 7.0, count: int | None = None,
     contacts = compute_contacts(satellites, stations, SCALE_START, SCALE_START + pd.Timedelta(days=days),
                                 progress=False)
     contact_s, wall = time.perf_counter() - wall, time.perf_counter()
-    problem = scale_problem(stations, satellites.satellite_id, seed=seed)
+    problem = scale_problem(stations, satellites.satellite_id, seed=seed, kind=kind)
     solution = verified(optimize(contacts, problem, method=method, time_limit_s=time_limit_s, rel_gap=rel_gap,
                                  diagnose=False), contacts, problem)
     solve_s = time.perf_counter() - wall
