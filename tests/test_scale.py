@@ -67,3 +67,11 @@ def test_a_small_capped_fleet_network_is_verified():
     row = result.summary().iloc[0]
     assert row["problem"] == "MaxMissionData" and row["status"] in ("OPTIMAL", "FEASIBLE")
     assert row["objective"] <= row["bound"] * (1 + 1e-9)
+
+
+def test_min_cost_fleets_keep_satellites_seen_every_day():
+    import pandas as pd
+
+    contacts = pd.DataFrame({"aos_s": [10.0, 90_000.0, 10.0, 170_000.0], "satellite_id": ["a", "a", "b", "c"]})
+    assert scale.seen_every_day(contacts, ["a", "b", "c", "z"], 2) == ["a"]
+    assert scale.seen_every_day(contacts, ["a", "b"], 1) == ["a", "b"]

@@ -34,7 +34,7 @@ from gstk.study.baselines import verified
 from gstk.study.trials import resolve_tle_path
 from gstk.units import BITS_PER_TB
 
-__all__ = ["SCALE_START", "SCALE_SEED", "SCALE_PROBLEMS", "fleet_satellites", "scale_problem", "FleetNetwork", "fleet_network"]
+__all__ = ["SCALE_START", "SCALE_SEED", "SCALE_PROBLEMS", "fleet_satellites", "seen_every_day", "scale_problem", "FleetNetwork", "fleet_network"]
 
 #: The scale instance's window starts here (the snapshot's epochs are 2025-03-10/11).
 SCALE_START = pd.Timestamp("2025-03-11T00:00:00Z")
@@ -96,6 +96,18 @@ def scale_problem(stations: pd.DataFrame, satellite_ids: Any, *, seed: int = SCA
     return Problem(objective, constraints, priced, providers, satellites)
 
 
+def seen_every_day(contacts: pd.DataFrame, satellite_ids: Any, days: float) -> list[str]:
+    """Return the satellites of ``satellite_ids`` with a contact in each whole day of the window.
+
+    A daily floor (9) is out of reach for the others, e.g. a satellite whose elements decay inside the
+    window (SGP4 error 6: its contacts stop there), so ``min_cost`` fleets keep only these.
+    """
+    day = (contacts["aos_s"].to_numpy(float) // 86_400).astype(int)
+    seen = pd.DataFrame({"satellite_id": contacts["satellite_id"].astype(str), "day": day})
+    counts = seen[seen["day"] < int(days)].groupby("satellite_id")["day"].nunique()
+    return [str(k) for k in satellite_ids if counts.get(str(k), 0) >= int(days)]
+
+
 @dataclass(frozen=True)
 class FleetNetwork:
     """One fleet's network: its inputs, the solution (verified) and the seconds each step took."""
@@ -145,6 +157,10 @@ def fleet_network(pattern: str, *, days: float = 7.0, count: int | None = None,
     contacts = compute_contacts(satellites, stations, SCALE_START, SCALE_START + pd.Timedelta(days=days),
                                 progress=False)
     contact_s, wall = time.perf_counter() - wall, time.perf_counter()
+    if kind == "min_cost":  # the daily floor (9) needs a contact every day
+        kept = seen_every_day(contacts, satellites.satellite_id, days)
+        satellites = satellites[np.isin(satellites.satellite_id.astype(str), kept)]
+        contacts = contacts[contacts["satellite_id"].astype(str).isin(kept)]
     problem = scale_problem(stations, satellites.satellite_id, seed=seed, kind=kind)
     solution = verified(optimize(contacts, problem, method=method, time_limit_s=time_limit_s, rel_gap=rel_gap,
                                  diagnose=False), contacts, problem)
