@@ -62,6 +62,8 @@ def fleet_satellites(pattern: str, *, count: int | None = None, tle_path: str | 
 SCALE_PROBLEMS = ("max_data", "max_data_capped", "min_cost", "min_max_gap")
 #: B_month per satellite of ``max_data_capped`` (the study's value, formulation §8).
 CAPPED_USD_PER_SATELLITE = 15_000.0
+#: Problems whose fleets keep only the satellites seen every day (:func:`seen_every_day`).
+EVERY_DAY_PROBLEMS = ("min_cost", "min_max_gap")
 #: Daily downlink floor per satellite of ``min_cost`` (the study's D_min: 250 GB in every 24 h).
 FLOOR_BIT_PER_DAY = 250 * 8e9
 
@@ -99,8 +101,9 @@ def scale_problem(stations: pd.DataFrame, satellite_ids: Any, *, seed: int = SCA
 def seen_every_day(contacts: pd.DataFrame, satellite_ids: Any, days: float) -> list[str]:
     """Return the satellites of ``satellite_ids`` with a contact in each whole day of the window.
 
-    A daily floor (9) is out of reach for the others, e.g. a satellite whose elements decay inside the
-    window (SGP4 error 6: its contacts stop there), so ``min_cost`` fleets keep only these.
+    A daily floor (9) is out of reach for the others, and their gap alone decides (4): e.g. a satellite
+    whose elements decay inside the window (SGP4 error 6: its contacts stop there).  So the fleets of
+    :data:`EVERY_DAY_PROBLEMS` keep only these.
     """
     day = (contacts["aos_s"].to_numpy(float) // 86_400).astype(int)
     seen = pd.DataFrame({"satellite_id": contacts["satellite_id"].astype(str), "day": day})
@@ -157,7 +160,7 @@ def fleet_network(pattern: str, *, days: float = 7.0, count: int | None = None,
     contacts = compute_contacts(satellites, stations, SCALE_START, SCALE_START + pd.Timedelta(days=days),
                                 progress=False)
     contact_s, wall = time.perf_counter() - wall, time.perf_counter()
-    if kind == "min_cost":  # the daily floor (9) needs a contact every day
+    if kind in EVERY_DAY_PROBLEMS:  # a daily floor, or a max gap, needs a contact every day
         kept = seen_every_day(contacts, satellites.satellite_id, days)
         satellites = satellites[np.isin(satellites.satellite_id.astype(str), kept)]
         contacts = contacts[contacts["satellite_id"].astype(str).isin(kept)]
