@@ -102,10 +102,19 @@ def one_run(fleet_name: str, method: str, time_limit_s: float, kind: str = "max_
             "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2}
 
 
-def in_fresh_process(*args) -> dict:
-    """Return :func:`one_run` of ``args`` computed in a new process (its own peak memory)."""
+def in_fresh_process(fleet_name: str, method: str, time_limit_s: float, kind: str) -> dict:
+    """Return :func:`one_run` computed in a new process (its own peak memory).
+
+    A run whose process dies (e.g. out of memory: run the benchmark under ``ulimit -v`` to cap it) gives a
+    row with status ``CRASHED`` and the benchmark goes on.
+    """
+    started = time.perf_counter()
     with futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(one_run, *args).result()
+        try:
+            return pool.submit(one_run, fleet_name, method, time_limit_s, kind).result()
+        except futures.process.BrokenProcessPool:
+            return {"fleet": fleet_name, "problem": kind, "method": method, "wall_s": time.perf_counter() - started,
+                    "status": "CRASHED (the process died, e.g. out of memory)"}
 
 
 def growth_exponent(rows: pd.DataFrame) -> float:
