@@ -184,7 +184,8 @@ def test_constellation_scale_values_are_sane(tiny_run):
     row = pd.read_csv(out / "results" / "constellation_scale.csv").iloc[0]
     assert row["fleet"] == "ICEYE*" and row["satellites"] == 2 and row["contacts"] > 0
     assert row["status"] in ("OPTIMAL", "FEASIBLE") and 0 <= row["gap"] <= (0.01 if row["status"] == "OPTIMAL" else 1e9)
-    assert row["mission_data_tb"] <= row["bound_tb"] * (1 + 1e-9) and 1 <= row["stations"]
+    assert row["problem"] == "MaxMissionData" and row["objective"] == pytest.approx(row["mission_data_tb"])
+    assert row["objective"] <= row["bound"] * (1 + 1e-9) and 1 <= row["stations"]
 
 
 # --------------------------------------------------------------------------- paper claims (its own quick run)
