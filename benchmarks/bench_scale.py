@@ -15,7 +15,8 @@ default); ``max_data_capped`` (3) under the study's cap of 15 000 USD per
 satellite; ``min_cost`` (2) under a floor (9) of 250 GB per satellite per day;
 ``min_max_gap`` (4).  For the last two, satellites without a contact on some day
 (e.g. one whose elements decay in the window) are left out: no network reaches
-their floor, and their gap alone would decide (4).  ``windowed`` runs on the two max-data problems only.
+their floor, and their gap alone would decide (4).  ``windowed`` runs on the two
+max-data problems only.
 
 Methods: ``exact`` is :func:`gstk.optimize` (decomposed over provider sets);
 ``windowed`` is the heuristic of Kim et al. 2025 (``method="windowed"``:
@@ -47,7 +48,7 @@ import pandas as pd
 
 from gstk.study.scale import SCALE_SEED as SEED
 from gstk.study.scale import SCALE_START as START
-from gstk.study.scale import EVERY_DAY_PROBLEMS, SCALE_PROBLEMS, fleet_satellites, scale_problem, seen_every_day
+from gstk.study.scale import EVERY_DAY_PROBLEMS, SCALE_PROBLEMS, every_day_fleet, fleet_satellites, scale_problem
 
 DAYS, D_MIN_S = 7, 180.0
 FLEETS = ("random-1", "random-5", "random-10", "random-20", "iceye", "flock-96")
@@ -82,12 +83,11 @@ def one_run(fleet_name: str, method: str, time_limit_s: float, kind: str = "max_
     contacts = compute_contacts(sats, stations, START, START + pd.Timedelta(days=DAYS), progress=False)
     contact_s = time.perf_counter() - t0
     if kind in EVERY_DAY_PROBLEMS:  # a daily floor or a max gap needs a contact every day (ICEYE-X18 decays)
-        kept = seen_every_day(contacts, sats.satellite_id, DAYS)
-        dropped = sorted(set(map(str, sats.satellite_id)) - set(kept))
+        every_day, contacts = every_day_fleet(sats, contacts, DAYS)
+        dropped = sorted(set(map(str, sats.satellite_id)) - set(map(str, every_day.satellite_id)))
         if dropped:
             print(f"{fleet_name} {kind}: satellites without a contact on some day left out: {dropped}", flush=True)
-        sats = sats[np.isin(sats.satellite_id.astype(str), kept)]
-        contacts = contacts[contacts["satellite_id"].astype(str).isin(kept)]
+        sats = every_day
     problem = scale_problem(stations, sats.satellite_id, seed=SEED, d_min_s=D_MIN_S, kind=kind)
     t0 = time.perf_counter()
     sol = optimize(contacts, problem, method=method, time_limit_s=time_limit_s, rel_gap=0.01, diagnose=False)

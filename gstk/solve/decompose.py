@@ -103,16 +103,14 @@ def solve_decomposed(data: ModelData, objective: Spec, constraints, options: Sol
         run.build_time_s += model.build_time_s
         lp_value, x_lp = relaxed
         bound = min(bound, lp_value)
-        if not run.may_beat(bound):
-            run.settle(bound, skipped=True)
-            run.solve_time_s += time.perf_counter() - started
-            continue
-        run.offer(form, greedy_rounding(form, x_lp), inside)
+        pruned = not run.may_beat(bound)  # by its LP bound alone
+        if not pruned:
+            run.offer(form, greedy_rounding(form, x_lp), inside)
         run.solve_time_s += time.perf_counter() - started
         if run.may_beat(bound):
             pending.append(_OpenSet(bound, model, form, x_lp, inside))
         else:
-            run.settle(bound)
+            run.settle(bound, skipped=pruned)
     else:
         _close_open_sets(run, sorted(pending, key=lambda o: -o.bound), options, budget)
         return _result(data, objective, constraints, run)

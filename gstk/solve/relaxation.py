@@ -97,16 +97,11 @@ def lp_bound(form: PackingForm, budget: TimeBudget) -> tuple[float, np.ndarray] 
     return -(float(result.fun) + form.offset) * form.scale, np.clip(result.x, 0.0, 1.0)
 
 
-def greedy_rounding(form: PackingForm, x_lp: np.ndarray, columns: np.ndarray | None = None,
-                    load: np.ndarray | None = None) -> np.ndarray:
-    """Return a feasible 0/1 point: ``columns`` (default all) taken in order of LP value, then weight, while rows allow.
-
-    ``load`` is the row use of what is already taken (it is updated in place).
-    """
-    columns = np.arange(len(x_lp)) if columns is None else np.asarray(columns)
-    load = np.zeros(form.A.shape[0]) if load is None else load
-    order = columns[np.lexsort((form.c[columns], -np.round(x_lp[columns], 6)))]
+def greedy_rounding(form: PackingForm, x_lp: np.ndarray) -> np.ndarray:
+    """Return a feasible 0/1 point: columns taken in order of LP value, then weight, while every row allows."""
+    order = np.lexsort((form.c, -np.round(x_lp, 6)))
     csc = form.A.tocsc()
+    load = np.zeros(form.A.shape[0])
     take = np.zeros(len(x_lp), bool)
     for j in order:
         rows, coef = csc.indices[csc.indptr[j]:csc.indptr[j + 1]], csc.data[csc.indptr[j]:csc.indptr[j + 1]]

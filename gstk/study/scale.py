@@ -34,7 +34,8 @@ from gstk.study.baselines import verified
 from gstk.study.trials import resolve_tle_path
 from gstk.units import BITS_PER_TB
 
-__all__ = ["SCALE_START", "SCALE_SEED", "SCALE_PROBLEMS", "fleet_satellites", "seen_every_day", "scale_problem", "FleetNetwork", "fleet_network"]
+__all__ = ["SCALE_START", "SCALE_SEED", "SCALE_PROBLEMS", "fleet_satellites", "seen_every_day", "every_day_fleet",
+           "scale_problem", "FleetNetwork", "fleet_network"]
 
 #: The scale instance's window starts here (the snapshot's epochs are 2025-03-10/11).
 SCALE_START = pd.Timestamp("2025-03-11T00:00:00Z")
@@ -111,6 +112,13 @@ def seen_every_day(contacts: pd.DataFrame, satellite_ids: Any, days: float) -> l
     return [str(k) for k in satellite_ids if counts.get(str(k), 0) >= int(days)]
 
 
+def every_day_fleet(satellites: Satellites, contacts: pd.DataFrame, days: float) -> tuple[Satellites, pd.DataFrame]:
+    """Return the satellites :func:`seen_every_day` keeps and their contacts (:data:`EVERY_DAY_PROBLEMS` fleets)."""
+    kept = seen_every_day(contacts, satellites.satellite_id, days)
+    return (satellites[np.isin(satellites.satellite_id.astype(str), kept)],
+            contacts[contacts["satellite_id"].astype(str).isin(kept)])
+
+
 @dataclass(frozen=True)
 class FleetNetwork:
     """One fleet's network: its inputs, the solution (verified) and the seconds each step took."""
@@ -161,9 +169,7 @@ def fleet_network(pattern: str, *, days: float = 7.0, count: int | None = None,
                                 progress=False)
     contact_s, wall = time.perf_counter() - wall, time.perf_counter()
     if kind in EVERY_DAY_PROBLEMS:  # a daily floor, or a max gap, needs a contact every day
-        kept = seen_every_day(contacts, satellites.satellite_id, days)
-        satellites = satellites[np.isin(satellites.satellite_id.astype(str), kept)]
-        contacts = contacts[contacts["satellite_id"].astype(str).isin(kept)]
+        satellites, contacts = every_day_fleet(satellites, contacts, days)
     problem = scale_problem(stations, satellites.satellite_id, seed=seed, kind=kind)
     solution = verified(optimize(contacts, problem, method=method, time_limit_s=time_limit_s, rel_gap=rel_gap,
                                  diagnose=False), contacts, problem)
